@@ -1,0 +1,117 @@
+// Package sqlite is the dashboard's default store: SQLite through a pure-Go
+// driver (modernc.org/sqlite, no cgo), in WAL mode so that the dashboard's
+// pages read while the recorder writes.
+//
+// URLs follow the SQLAlchemy convention the seed project used:
+// sqlite:///dashboard.db is relative to the working directory,
+// sqlite:////var/lib/app/dashboard.db is absolute, and sqlite:///:memory:
+// is a private in-memory database (for tests).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+	"github.com/go-monitoring-dashboard/dashboard/store/sqlstore"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+func init() {
+	store.Register(func(ctx context.Context, dsn string) (store.Store, error) { return Open(ctx, dsn) }, "sqlite")
+}
+
+// Dialect is SQLite's SQL dialect.
+func Dialect() *sqlstore.Dialect {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return &sqlstore.Dialect{
+		Name:       "sqlite",
+		Migrations: sub,
+		Greatest:   "max",
+		Least:      "min",
+		MaxParams:  32766,
+	}
+}
+
+// Path returns the file path a sqlite:// URL names (":memory:" for memory).
+func Path(dsn string) (string, error) {
+	const prefix = "sqlite://"
+	if !strings.HasPrefix(strings.ToLower(dsn), prefix) {
+		return "", fmt.Errorf("dashboard: DATABASE %q: not a sqlite:// URL", dsn)
+	}
+	rest := dsn[len(prefix):]
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		rest = rest[:q]
+	}
+	if !strings.HasPrefix(rest, "/") {
+		return "", fmt.Errorf("dashboard: DATABASE %q: want sqlite:///relative/path.db or sqlite:////absolute/path.db", dsn)
+	}
+	p, err := url.PathUnescape(rest[1:])
+	if err != nil {
+		return "", fmt.Errorf("dashboard: DATABASE %q: %v", dsn, err)
+	}
+	if p == "" {
+		return "", fmt.Errorf("dashboard: DATABASE %q: no file name (want sqlite:///dashboard.db)", dsn)
+	}
+	return p, nil
+}
+
+// Open opens (creating when missing) the SQLite database a sqlite:// URL
+// names and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	path, err := Path(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return OpenFile(ctx, path)
+}
+
+// OpenFile opens the database at path (":memory:" for a private
+// in-memory database).
+func OpenFile(ctx context.Context, path string) (*sqlstore.Store, error) {
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_txlock=immediate"
+	if path == ":memory:" {
+		// One connection: a private memory database exists once per
+		// connection, so reads and writes must share it.
+		db, err := sql.Open("sqlite", "file::memory:?"+pragmas)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(1)
+		return sqlstore.New(ctx, Dialect(), db, db)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("dashboard: DATABASE: creating the directory of %q: %w", path, err)
+		}
+	}
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	w, err := sql.Open("sqlite", u)
+	if err != nil {
+		return nil, err
+	}
+	// SQLite has one writer at a time; one connection queues writes in Go
+	// instead of in busy-wait loops.
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("dashboard: opening SQLite database %q: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", u+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	return sqlstore.New(ctx, Dialect(), w, r)
+}

@@ -1,0 +1,139 @@
+// Package sqlstore implements store.Store on database/sql. The SQL drivers
+// (store/sqlite, store/postgres, store/mysql) differ only in a Dialect: how
+// to open connections, their migrations, placeholders, upsert syntax and the
+// migration lock. Everything else, and so every behaviour the conformance
+// suite checks, is written once here.
+//
+// Every table is prefixed with gmd_ so that the dashboard can share a
+// database with the service's own tables.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"strconv"
+	"strings"
+)
+
+// Dialect describes what differs between SQL databases.
+type Dialect struct {
+	// Name is used in error messages ("sqlite", "postgres", "mysql").
+	Name string
+	// Migrations holds files named NNNN_description.sql, applied in order,
+	// each in its own transaction. Statements are separated by a line that
+	// ends with ";".
+	Migrations fs.FS
+	// Numbered placeholders ($1, $2) instead of "?".
+	NumberedParams bool
+	// Greatest and Least name the two-argument max and min functions.
+	Greatest, Least string
+	// DuplicateKeyUpdate selects MySQL's "ON DUPLICATE KEY UPDATE x =
+	// x + VALUES(x)" instead of "ON CONFLICT (...) DO UPDATE SET x = t.x +
+	// excluded.x".
+	DuplicateKeyUpdate bool
+	// MaxParams bounds the placeholders in one statement.
+	MaxParams int
+	// Lock takes a lock that serializes migrations between processes
+	// sharing the database, on the given connection, and returns its
+	// release. Nil means the migration transaction itself is enough.
+	Lock func(ctx context.Context, conn *sql.Conn) (unlock func() error, err error)
+}
+
+// rebind turns "?" placeholders into "$1", "$2"... when the dialect wants
+// them. Our statements never contain a literal "?".
+func (d *Dialect) rebind(q string) string {
+	if !d.NumberedParams {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// upsert builds a multi-row insert of rows rows into table that, on a
+// conflict on keys, adds the add columns, keeps the smallest of the min
+// columns and the largest of the max columns.
+func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []string, rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(cols, ", "))
+	b.WriteString(") VALUES ")
+	writeValues(&b, len(cols), rows)
+	var sets []string
+	if d.DuplicateKeyUpdate {
+		for _, c := range add {
+			sets = append(sets, c+" = "+c+" + VALUES("+c+")")
+		}
+		for _, c := range minCols {
+			sets = append(sets, c+" = "+d.Least+"("+c+", VALUES("+c+"))")
+		}
+		for _, c := range maxCols {
+			sets = append(sets, c+" = "+d.Greatest+"("+c+", VALUES("+c+"))")
+		}
+		b.WriteString(" ON DUPLICATE KEY UPDATE ")
+	} else {
+		for _, c := range add {
+			sets = append(sets, c+" = "+table+"."+c+" + excluded."+c)
+		}
+		for _, c := range minCols {
+			sets = append(sets, c+" = "+d.Least+"("+table+"."+c+", excluded."+c+")")
+		}
+		for _, c := range maxCols {
+			sets = append(sets, c+" = "+d.Greatest+"("+table+"."+c+", excluded."+c+")")
+		}
+		b.WriteString(" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET ")
+	}
+	b.WriteString(strings.Join(sets, ", "))
+	return d.rebind(b.String())
+}
+
+// insertIgnore builds an insert of one row that does nothing when the row
+// exists (by the unique key keys).
+func (d *Dialect) insertIgnore(table string, cols, keys []string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	writeValues(&b, len(cols), 1)
+	if d.DuplicateKeyUpdate {
+		// A no-op update rather than INSERT IGNORE, which would also
+		// swallow errors such as a too-long value.
+		b.WriteString(" ON DUPLICATE KEY UPDATE " + keys[0] + " = " + keys[0])
+	} else {
+		b.WriteString(" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO NOTHING")
+	}
+	return d.rebind(b.String())
+}
+
+func writeValues(b *strings.Builder, cols, rows int) {
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('?')
+		}
+		b.WriteByte(')')
+	}
+}
+
+func values(cols, rows int) string {
+	var b strings.Builder
+	writeValues(&b, cols, rows)
+	return b.String()
+}

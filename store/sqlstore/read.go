@@ -1,0 +1,272 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// where collects conditions and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, arg any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, arg)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Endpoints lists endpoints with their methods.
+func (s *Store) Endpoints(ctx context.Context, service string) ([]store.Endpoint, error) {
+	var wh where
+	if service != "" {
+		wh.add("e.service = ?", service)
+	}
+	q := `SELECT e.id, e.service, e.name, e.level, e.first_seen_us, COALESCE(e.last_requested_us, 0), COALESCE(m.method, '')
+FROM gmd_endpoints e LEFT JOIN gmd_endpoint_methods m ON m.endpoint_id = e.id` + wh.String() + ` ORDER BY e.service, e.name, m.method`
+	rows, err := s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Endpoint
+	lastID := int64(-1)
+	for rows.Next() {
+		var id, first, last int64
+		var e store.Endpoint
+		var method string
+		if err := rows.Scan(&id, &e.Service, &e.Name, &e.Level, &first, &last, &method); err != nil {
+			return nil, err
+		}
+		if id != lastID {
+			e.FirstSeen = micros(first)
+			if last > 0 {
+				e.LastRequested = micros(last)
+			}
+			out = append(out, e)
+			lastID = id
+		}
+		if method != "" {
+			cur := &out[len(out)-1]
+			cur.Methods = append(cur.Methods, method)
+		}
+	}
+	return out, rows.Err()
+}
+
+// SetLevel changes the monitoring level of one endpoint.
+func (s *Store) SetLevel(ctx context.Context, service, endpoint string, level int) error {
+	if level < store.LevelOff || level > store.MaxLevel {
+		return fmt.Errorf("level %d: want 0 to %d", level, store.MaxLevel)
+	}
+	res, err := s.w.ExecContext(ctx, s.d.rebind(`UPDATE gmd_endpoints SET level = ? WHERE service = ? AND name = ?`), level, service, endpoint)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		// MySQL reports 0 affected rows when the value did not change.
+		var one int
+		err := s.w.QueryRowContext(ctx, s.d.rebind(`SELECT 1 FROM gmd_endpoints WHERE service = ? AND name = ?`), service, endpoint).Scan(&one)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("endpoint %q: %w", endpoint, store.ErrNotFound)
+		}
+		return err
+	}
+	return nil
+}
+
+// Versions lists versions, oldest first.
+func (s *Store) Versions(ctx context.Context, service string) ([]store.Version, error) {
+	var wh where
+	if service != "" {
+		wh.add("service = ?", service)
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.rebind(`SELECT service, name, first_seen_us FROM gmd_versions`+wh.String()+` ORDER BY first_seen_us, id`), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Version
+	for rows.Next() {
+		var v store.Version
+		var us int64
+		if err := rows.Scan(&v.Service, &v.Name, &us); err != nil {
+			return nil, err
+		}
+		v.FirstSeen = micros(us)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Counters lists stored counters.
+func (s *Store) Counters(ctx context.Context, service string) ([]store.Counter, error) {
+	var wh where
+	if service != "" {
+		wh.add("i.service = ?", service)
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.rebind(`SELECT i.service, i.name, c.name, c.value FROM gmd_counters c JOIN gmd_instances i ON i.id = c.instance_id`+wh.String()+` ORDER BY i.service, i.name, c.name`), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Counter
+	for rows.Next() {
+		var c store.Counter
+		if err := rows.Scan(&c.Service, &c.Instance, &c.Name, &c.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Requests streams raw rows in id order.
+func (s *Store) Requests(ctx context.Context, f store.RequestFilter, fn func(*store.Request) error) error {
+	var wh where
+	if f.Service != "" {
+		wh.add("e.service = ?", f.Service)
+	}
+	if f.Endpoint != "" {
+		wh.add("e.name = ?", f.Endpoint)
+	}
+	if !f.Since.IsZero() {
+		wh.add("r.start_us >= ?", f.Since.UnixMicro())
+	}
+	if !f.Until.IsZero() {
+		wh.add("r.start_us < ?", f.Until.UnixMicro())
+	}
+	if f.AfterID > 0 {
+		wh.add("r.id > ?", f.AfterID)
+	}
+	q := `SELECT r.id, e.service, i.name, e.name, r.method, r.status, r.start_us, r.duration_us, v.name, r.grp, r.ip
+FROM gmd_requests r
+JOIN gmd_endpoints e ON e.id = r.endpoint_id
+JOIN gmd_versions v ON v.id = r.version_id
+JOIN gmd_instances i ON i.id = r.instance_id` + wh.String() + ` ORDER BY r.id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r store.Request
+	for rows.Next() {
+		var start, dur int64
+		if err := rows.Scan(&r.ID, &r.Service, &r.Instance, &r.Endpoint, &r.Method, &r.Status, &start, &dur, &r.Version, &r.Group, &r.IP); err != nil {
+			return err
+		}
+		r.Start = micros(start)
+		r.Duration = time.Duration(dur) * time.Microsecond
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Rollups returns hourly rollups with their histograms, ordered by hour.
+func (s *Store) Rollups(ctx context.Context, f store.RollupFilter) ([]store.Rollup, error) {
+	var wh where
+	if f.Service != "" {
+		wh.add("e.service = ?", f.Service)
+	}
+	if f.Endpoint != "" {
+		wh.add("e.name = ?", f.Endpoint)
+	}
+	if !f.Since.IsZero() {
+		wh.add("x.hour_us >= ?", store.HourOf(f.Since).UnixMicro())
+	}
+	if !f.Until.IsZero() {
+		wh.add("x.hour_us < ?", f.Until.UnixMicro())
+	}
+	from := ` JOIN gmd_endpoints e ON e.id = x.endpoint_id
+JOIN gmd_versions v ON v.id = x.version_id
+JOIN gmd_instances i ON i.id = x.instance_id` + wh.String()
+	q := `SELECT x.endpoint_id, x.hour_us, x.version_id, x.instance_id, e.service, i.name, e.name, v.name,
+x.hits, x.errors, x.s0, x.s1, x.s2, x.s3, x.s4, x.s5, x.sum_us, x.min_us, x.max_us
+FROM gmd_rollups x` + from
+	rows, err := s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ ep, hour, ver, inst int64 }
+	idx := map[key]int{}
+	var out []store.Rollup
+	for rows.Next() {
+		var k key
+		var ru store.Rollup
+		var sum, lo, hi int64
+		if err := rows.Scan(&k.ep, &k.hour, &k.ver, &k.inst, &ru.Service, &ru.Instance, &ru.Endpoint, &ru.Version,
+			&ru.Count, &ru.Errors, &ru.Status[0], &ru.Status[1], &ru.Status[2], &ru.Status[3], &ru.Status[4], &ru.Status[5],
+			&sum, &lo, &hi); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ru.Hour = micros(k.hour)
+		ru.Sum = time.Duration(sum) * time.Microsecond
+		ru.Min = time.Duration(lo) * time.Microsecond
+		ru.Max = time.Duration(hi) * time.Microsecond
+		ru.Hist = store.Histogram{}
+		idx[k] = len(out)
+		out = append(out, ru)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.r.QueryContext(ctx, s.d.rebind(`SELECT x.endpoint_id, x.hour_us, x.version_id, x.instance_id, x.bucket, x.hits FROM gmd_rollup_buckets x`+from), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var b int
+		var n int64
+		if err := rows.Scan(&k.ep, &k.hour, &k.ver, &k.inst, &b, &n); err != nil {
+			return nil, err
+		}
+		if i, ok := idx[k]; ok {
+			out[i].Hist[b] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		x, y := &out[a], &out[b]
+		if !x.Hour.Equal(y.Hour) {
+			return x.Hour.Before(y.Hour)
+		}
+		if x.Endpoint != y.Endpoint {
+			return x.Endpoint < y.Endpoint
+		}
+		if x.Version != y.Version {
+			return x.Version < y.Version
+		}
+		return x.Instance < y.Instance
+	})
+	return out, nil
+}
