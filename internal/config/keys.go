@@ -1,0 +1,226 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Key describes one setting, for the README and the settings page.
+type Key struct {
+	Name string // INI name, e.g. "MONITOR_LEVEL"; the environment variable is "DASHBOARD_" + Name
+	// Default is the value used when nothing sets the key. When it depends on the machine it is
+	// a rule in angle brackets ("<host name>").
+	Default     string
+	Description string
+	Secret      bool // never shown, logged or put in an error message
+	// FlaskSection is the INI section Flask-MonitoringDashboard puts the key in ("authentication"),
+	// "" for keys Flask does not have. Every key may also sit under [dashboard].
+	FlaskSection string
+}
+
+// keyDef is a row of the key table: the documentation plus how the value is read.
+type keyDef struct {
+	Key
+	field string                          // the Config field set, checked by a test
+	set   func(c *Config, v string) error // parses v into c; the error says what is wanted
+	show  func(v string) string           // how a value appears in Entries and errors; nil: as is
+	dflt  func() string                   // a default computed at load time; nil: Default
+}
+
+// Keys returns the settings in a stable order, the order of Config's fields.
+func Keys() []Key {
+	defs := keyTable()
+	keys := make([]Key, len(defs))
+	for i, d := range defs {
+		keys[i] = d.Key
+	}
+	return keys
+}
+
+func lookupKey(defs []keyDef, name string) (keyDef, bool) {
+	for _, d := range defs {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return keyDef{}, false
+}
+
+// display is the value as a settings page or an error message may show it.
+func (d keyDef) display(v string) string {
+	switch {
+	case d.Secret && v != "":
+		return mask
+	case d.Secret:
+		return ""
+	case d.show != nil:
+		return d.show(v)
+	}
+	return v
+}
+
+// keyTable is built on each call rather than kept in a package variable, so nothing can change
+// it; it is small and read once per Load.
+func keyTable() []keyDef {
+	return []keyDef{
+		{
+			Key: Key{Name: "DATABASE", Default: "sqlite:///dashboard.db", FlaskSection: "database",
+				Description: "Where measurements are stored: sqlite:///path/file.db, postgres://user:password@host/db or mysql://user:password@host/db. A password in the URL is masked wherever the URL is shown."},
+			field: "Database",
+			set:   func(c *Config, v string) (err error) { c.Database, err = parseDatabase(v); return err },
+			show:  redactDatabase,
+		},
+		{
+			Key: Key{Name: "CUSTOM_LINK", Default: "dashboard", FlaskSection: "dashboard",
+				Description: "URL path of the dashboard inside the service (\"dashboard\" serves /dashboard/). Letters, digits, . _ ~ - and / between parts."},
+			field: "CustomLink",
+			set:   func(c *Config, v string) (err error) { c.CustomLink, err = parseCustomLink(v); return err },
+		},
+		{
+			Key: Key{Name: "APP_VERSION", FlaskSection: "dashboard",
+				Description: "Version of the monitored service. When empty, the commit in GIT is used, else the revision Go embeds in the binary."},
+			field: "AppVersion",
+			set:   func(c *Config, v string) error { c.AppVersion = v; return nil },
+		},
+		{
+			Key: Key{Name: "GIT", FlaskSection: "dashboard",
+				Description: "Path to the service's .git directory, read for the version when APP_VERSION is empty. A relative path in the INI file is relative to the file's directory."},
+			field: "Git",
+			set:   func(c *Config, v string) error { c.Git = v; return nil },
+		},
+		{
+			Key: Key{Name: "USERNAME", Default: "admin", FlaskSection: "authentication",
+				Description: "Name of the administrator, who may change monitoring levels and download data."},
+			field: "Username",
+			set:   func(c *Config, v string) (err error) { c.Username, err = nonEmpty(v, "a user name"); return err },
+		},
+		{
+			Key: Key{Name: "PASSWORD", Secret: true, FlaskSection: "authentication",
+				Description: "Administrator password. When empty, the dashboard generates one when it starts."},
+			field: "Password",
+			set:   func(c *Config, v string) error { c.Password = v; return nil },
+		},
+		{
+			Key: Key{Name: "GUEST_USERNAME", Default: "guest", FlaskSection: "authentication",
+				Description: "Name of the guest, who may look but not change anything."},
+			field: "GuestUsername",
+			set:   func(c *Config, v string) (err error) { c.GuestUsername, err = nonEmpty(v, "a user name"); return err },
+		},
+		{
+			Key: Key{Name: "GUEST_PASSWORD", Secret: true, FlaskSection: "authentication",
+				Description: "Guest password, or several as a Python list: ['one', 'two']. When empty, guests cannot log in."},
+			field: "GuestPasswords",
+			set:   func(c *Config, v string) (err error) { c.GuestPasswords, err = parseGuestPasswords(v); return err },
+		},
+		{
+			Key: Key{Name: "OUTLIER_DETECTION_CONSTANT", Default: "2.5", FlaskSection: "dashboard",
+				Description: "A request slower than its endpoint's average times this number is an outlier, and its stack, CPU and memory are captured (levels 2 and 3). More than 1."},
+			field: "OutlierConstant",
+			set:   func(c *Config, v string) (err error) { c.OutlierConstant, err = parseOutlierConstant(v); return err },
+		},
+		{
+			Key: Key{Name: "MONITOR_LEVEL", Default: "1", FlaskSection: "dashboard",
+				Description: "Monitoring level of newly seen endpoints: 0 off, 1 timing, 2 timing and outliers, 3 timing, outliers and profiler."},
+			field: "MonitorLevel",
+			set:   func(c *Config, v string) (err error) { c.MonitorLevel, err = parseMonitorLevel(v); return err },
+		},
+		{
+			Key: Key{Name: "SECURITY_TOKEN", Secret: true, FlaskSection: "authentication",
+				Description: "Token that lets `gmd upload` send test and benchmark results. Empty disables uploads; otherwise at least 16 characters."},
+			field: "SecurityToken",
+			set:   func(c *Config, v string) (err error) { c.SecurityToken, err = parseSecurityToken(v); return err },
+		},
+		{
+			Key: Key{Name: "TIMEZONE", Default: "Local", FlaskSection: "visualization",
+				Description: "Time zone of the dates the dashboard shows: Local, UTC or a name such as Europe/Amsterdam."},
+			field: "Timezone",
+			set:   func(c *Config, v string) (err error) { c.Timezone, err = parseTimezone(v); return err },
+		},
+		{
+			Key: Key{Name: "SERVICE_NAME", Default: "<executable name>",
+				Description: "Name of the monitored service, stored with every row so that several services can share one database."},
+			field: "Service",
+			set:   func(c *Config, v string) (err error) { c.Service, err = nonEmpty(v, "a name"); return err },
+			dflt:  executableName,
+		},
+		{
+			Key: Key{Name: "INSTANCE", Default: "<host name>",
+				Description: "Name of this copy of the service, stored with every row so that instances can be told apart."},
+			field: "Instance",
+			set:   func(c *Config, v string) (err error) { c.Instance, err = nonEmpty(v, "a name"); return err },
+			dflt:  hostName,
+		},
+		{
+			Key: Key{Name: "TRUSTED_PROXIES",
+				Description: "Proxies whose X-Forwarded-For header is believed when finding a client's IP: IP addresses or CIDR prefixes, separated by commas or spaces. Empty trusts none."},
+			field: "TrustedProxies",
+			set:   func(c *Config, v string) (err error) { c.TrustedProxies, err = parseProxies(v); return err },
+		},
+		{
+			Key: Key{Name: "QUEUE_SIZE", Default: "16384",
+				Description: "Requests waiting to be written, 1 to 10000000. When the queue is full, new ones are dropped and counted rather than slowing the service."},
+			field: "QueueSize",
+			set:   func(c *Config, v string) (err error) { c.QueueSize, err = parseInt(v, 1, 10_000_000); return err },
+		},
+		{
+			Key: Key{Name: "BATCH_SIZE", Default: "1000",
+				Description: "Rows written per database transaction, 1 to 100000."},
+			field: "BatchSize",
+			set:   func(c *Config, v string) (err error) { c.BatchSize, err = parseInt(v, 1, 100_000); return err },
+		},
+		{
+			Key: Key{Name: "FLUSH_INTERVAL", Default: "1s",
+				Description: "Longest time a row waits before its batch is written: a Go duration from 10ms to 1h."},
+			field: "FlushInterval",
+			set: func(c *Config, v string) (err error) {
+				c.FlushInterval, err = parseDuration(v, 10*time.Millisecond, time.Hour)
+				return err
+			},
+		},
+		{
+			Key: Key{Name: "BACKLOG_LIMIT", Default: "100000",
+				Description: "Rows kept in memory while the database fails; beyond this they are dropped and counted. 0 drops them at once."},
+			field: "BacklogLimit",
+			set:   func(c *Config, v string) (err error) { c.BacklogLimit, err = parseInt(v, 0, maxInt); return err },
+		},
+		{
+			Key: Key{Name: "SAMPLING_PERIOD", Default: "10ms", FlaskSection: "dashboard",
+				Description: "Time between two profiler samples at level 3: milliseconds as a plain number (20, as Flask wrote it) or a Go duration (20ms), from 1ms to 1s."},
+			field: "SamplingPeriod",
+			set:   func(c *Config, v string) (err error) { c.SamplingPeriod, err = parseSamplingPeriod(v); return err },
+		},
+	}
+}
+
+// executableName is the default SERVICE_NAME: what the operator calls the program.
+func executableName() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "service"
+	}
+	name := filepath.Base(exe)
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		return "service"
+	}
+	return name
+}
+
+// hostName is the default INSTANCE.
+func hostName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "localhost"
+	}
+	return h
+}
+
+func nonEmpty(v, want string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", errors.New("empty; want " + want)
+	}
+	return v, nil
+}
