@@ -320,7 +320,11 @@ func testVersionsFirstSeen(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.Version{{"svc", "v1", base}, {"svc", "v2", base.Add(2 * time.Hour)}, {"svc", "v3", base.Add(3 * time.Hour)}}
+	want := []store.Version{
+		{Service: "svc", Name: "v1", FirstSeen: base},
+		{Service: "svc", Name: "v2", FirstSeen: base.Add(2 * time.Hour)},
+		{Service: "svc", Name: "v3", FirstSeen: base.Add(3 * time.Hour)},
+	}
 	if len(vs) != len(want) {
 		t.Fatalf("versions %+v, want %+v", vs, want)
 	}
@@ -342,7 +346,10 @@ func testCountersAdd(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.Counter{{"svc", "a", store.CounterDroppedQueueFull, 7}, {"svc", "b", store.CounterDroppedQueueFull, 1}}
+	want := []store.Counter{
+		{Service: "svc", Instance: "a", Name: store.CounterDroppedQueueFull, Value: 7},
+		{Service: "svc", Instance: "b", Name: store.CounterDroppedQueueFull, Value: 1},
+	}
 	if !slices.Equal(cs, want) {
 		t.Errorf("counters %+v, want %+v", cs, want)
 	}

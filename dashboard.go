@@ -1,0 +1,216 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
+	"github.com/go-monitoring-dashboard/dashboard/internal/recorder"
+	"github.com/go-monitoring-dashboard/dashboard/internal/version"
+	"github.com/go-monitoring-dashboard/dashboard/store"
+	_ "github.com/go-monitoring-dashboard/dashboard/store/sqlite" // the default store
+)
+
+// Dashboard records the requests of the handler it wraps and serves the
+// dashboard under its link. It is an http.Handler. Create it with New or
+// Bind and stop it with Close.
+type Dashboard struct {
+	next      http.Handler
+	cfg       *config.Config
+	link      string // "/dashboard"
+	linkSlash string // "/dashboard/"
+	ui        http.Handler
+
+	store    store.Store
+	ownStore bool
+	rec      *recorder.Recorder
+	eps      *registry
+
+	version       string
+	versionSource version.Source
+	groupBy       func(*http.Request) string
+	trusted       []netip.Prefix
+	log           *slog.Logger
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Bind wraps h with a dashboard configured by the INI file named in
+// DASHBOARD_CONFIG, the DASHBOARD_* environment variables and the defaults.
+// It panics, naming the bad setting, when the configuration is wrong, like
+// regexp.MustCompile; use New to handle the error.
+func Bind(h http.Handler) *Dashboard {
+	d, err := New(h, Config{})
+	if err != nil {
+		panic(err.Error())
+	}
+	return d
+}
+
+// New wraps h with a dashboard. It reads the configuration, detects the
+// version, opens the database (creating and migrating it when needed) and
+// starts the recorder. Close stops it.
+func New(h http.Handler, cfg Config) (*Dashboard, error) {
+	if h == nil {
+		h = http.DefaultServeMux
+	}
+	environ := cfg.environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	c, err := config.Load(config.Options{File: cfg.ConfigFile, Environ: environ, Code: cfg.codeSettings()})
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	for _, w := range c.Warnings {
+		log.Warn("dashboard: " + w)
+	}
+	ver, src, err := version.Detect(c.AppVersion, c.Git, debug.ReadBuildInfo)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dashboard{
+		next: h, cfg: c, log: log,
+		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
+		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies,
+	}
+	ctx := context.Background()
+	d.store = cfg.Store
+	if d.store == nil {
+		if d.store, err = store.Open(ctx, c.Database); err != nil {
+			return nil, err
+		}
+		d.ownStore = true
+	}
+	stored, err := d.store.Endpoints(ctx, c.Service)
+	if err != nil {
+		d.closeStore()
+		return nil, fmt.Errorf("dashboard: reading endpoints from %s: %w", store.Redact(c.Database), err)
+	}
+	d.rec = recorder.New(d.store, recorder.Options{
+		Service: c.Service, Instance: c.Instance, Version: ver,
+		QueueSize: c.QueueSize, BatchSize: c.BatchSize, FlushInterval: c.FlushInterval,
+		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, Logger: log,
+	})
+	d.rec.DeclareVersion(ver, time.Now())
+	d.eps = newRegistry(c.MonitorLevel, stored, d.rec.DeclareEndpoint)
+	d.ui = http.NotFoundHandler()
+	log.Info("dashboard: recording requests", "database", store.Redact(c.Database), "version", ver,
+		"version_from", string(src), "service", c.Service, "instance", c.Instance, "link", d.link)
+	return d, nil
+}
+
+// ServeHTTP serves the dashboard under its link and every other request
+// with the wrapped handler, recording it.
+func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == d.link || len(p) > len(d.linkSlash) && p[:len(d.linkSlash)] == d.linkSlash || p == d.linkSlash {
+		d.ui.ServeHTTP(w, r)
+		return
+	}
+	d.serve(d.next, nil, w, r)
+}
+
+// Middleware returns a middleware that records the requests passing
+// through it, for routers that take func(http.Handler) http.Handler. The
+// endpoint is r.Pattern, which net/http's ServeMux sets; routers with their
+// own patterns have adapter packages. It does not serve the dashboard's
+// pages.
+func (d *Dashboard) Middleware() func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return d.Wrap(next, nil) }
+}
+
+// Wrap returns next, recording its requests. After next returns, route
+// names the request's endpoint (a route pattern, never a raw path); nil
+// reads r.Pattern. An empty name counts the request as Unmatched. Router
+// adapters use it.
+func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.serve(next, route, w, r) })
+}
+
+// serve is the request hot path: a clock read, a pooled writer wrapper, the
+// handler, and a non-blocking hand-off to the recorder. It takes no locks
+// and allocates nothing.
+func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rw, ww := measure.Wrap(w)
+	ok := false
+	defer func() {
+		if !ok {
+			// The handler panicked (or called runtime.Goexit): record
+			// a 500 and let the panic go on to the server's recovery.
+			d.finish(rw, r, route, start, http.StatusInternalServerError)
+		}
+	}()
+	next.ServeHTTP(ww, r)
+	ok = true
+	d.finish(rw, r, route, start, 0)
+}
+
+func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Time, status int) {
+	dur := time.Since(start)
+	if status == 0 {
+		if status = rw.Status(); status == 0 {
+			status = http.StatusOK // what net/http sends for an empty response
+		}
+	}
+	rw.Release()
+	var name string
+	if route != nil {
+		name = route(r)
+	} else {
+		name = r.Pattern
+	}
+	e := d.eps.get(name)
+	if e.level.Load() == store.LevelOff {
+		return
+	}
+	var group string
+	if d.groupBy != nil {
+		group = d.groupBy(r)
+	}
+	d.rec.Add(recorder.Sample{
+		Endpoint: e.name, Method: r.Method, Status: status, Start: start.UnixMicro(),
+		Duration: dur, Group: group, IP: measure.ClientIP(r, d.trusted),
+	})
+}
+
+// Close stops recording: it writes every pending sample, stops the
+// dashboard's goroutines and closes the database it opened. Requests
+// served after Close are not recorded. Give ctx a deadline: when the
+// database is down, Close retries until ctx ends, then reports how many
+// samples were lost. Close is safe to call more than once.
+func (d *Dashboard) Close(ctx context.Context) error {
+	d.closeOnce.Do(func() {
+		d.closeErr = d.rec.Close(ctx)
+		d.closeErr = errors.Join(d.closeErr, d.closeStore())
+	})
+	return d.closeErr
+}
+
+func (d *Dashboard) closeStore() error {
+	if d.ownStore {
+		return d.store.Close()
+	}
+	return nil
+}
+
+// Version returns the version being recorded and where it was found
+// ("APP_VERSION", "GIT", "build info" or "unknown").
+func (d *Dashboard) Version() (name, source string) { return d.version, string(d.versionSource) }
+
+// Link returns the path under which the dashboard is served, e.g. "/dashboard".
+func (d *Dashboard) Link() string { return d.link }

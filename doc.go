@@ -1,0 +1,49 @@
+// Package dashboard is a drop-in performance monitoring dashboard for Go
+// web services. Wrap the service's handler and a login-protected dashboard
+// appears at /dashboard in the same binary, recording every request into an
+// embedded SQLite file: which endpoints are used, when, how fast, for whom,
+// and how that changes from version to version.
+//
+//	mux := http.NewServeMux()
+//	mux.HandleFunc("GET /books/{id}", getBook)
+//	log.Fatal(http.ListenAndServe(":8080", dashboard.Bind(mux)))
+//
+// Each request becomes one row: the route pattern that matched (r.Pattern,
+// such as "GET /books/{id}"), method, status, start, duration, the
+// service's version, the user (see Config.GroupBy) and the client address.
+// Requests no route matched are counted under one name, Unmatched.
+//
+// # Advanced usage
+//
+// New takes a Config and returns errors instead of panicking; Close
+// writes everything still queued:
+//
+//	d, err := dashboard.New(mux, dashboard.Config{
+//		ConfigFile: "dashboard.ini",
+//		GroupBy:    func(r *http.Request) string { return r.Header.Get("X-User") },
+//	})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer d.Close(context.Background())
+//
+// Settings come, lowest precedence first, from defaults, the INI file
+// (Config.ConfigFile or the DASHBOARD_CONFIG variable), DASHBOARD_<KEY>
+// environment variables, and Config's fields.
+//
+// Routers: Middleware returns a func(http.Handler) http.Handler for any
+// router that keeps net/http's r.Pattern; the adapter modules under
+// adapter/ name routes of chi, gin, echo and gorilla/mux. Frameworks that
+// do not serve through net/http call Record.
+//
+// Between the dashboard and net/http's ServeMux, a middleware must pass
+// the request on as it got it: a middleware that replaces it with a copy
+// (r.WithContext, r.Clone) hides the matched pattern from the dashboard,
+// and the request is counted as Unmatched. Put such middleware inside the
+// mux, or wrap the mux with Middleware below them.
+//
+// The request path never waits for the database: samples go into a bounded
+// queue that one goroutine writes in batches. When the queue is full or
+// the database stays down, samples are dropped and counted, and the counts
+// are shown.
+package dashboard

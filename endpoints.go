@@ -1,0 +1,98 @@
+package dashboard
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// Names of the endpoints that are not routes.
+const (
+	// Unmatched is the endpoint of requests no route matched (404 and 405
+	// from the router). They are counted under this one name, never one
+	// per path, so that scanners cannot fill the database with names.
+	Unmatched = "(unmatched)"
+	// Overflow collects requests once maxEndpoints names exist, which
+	// only a route-naming function that returns raw paths can cause.
+	Overflow = "(other)"
+)
+
+// maxEndpoints bounds the number of endpoint names one dashboard tracks.
+const maxEndpoints = 10000
+
+// endpoint is the in-memory state of one endpoint. The request path reads
+// it without locks.
+type endpoint struct {
+	name  string
+	level atomic.Int32
+}
+
+// registry maps endpoint names to their state. Reads load one pointer to an
+// immutable map; a new name copies the map under a lock, which happens once
+// per route.
+type registry struct {
+	m            atomic.Pointer[map[string]*endpoint]
+	mu           sync.Mutex
+	defaultLevel int
+	// created is called, under mu, for each endpoint the request path
+	// meets for the first time, to store it.
+	created func(e store.Endpoint)
+}
+
+func newRegistry(defaultLevel int, stored []store.Endpoint, created func(store.Endpoint)) *registry {
+	g := &registry{defaultLevel: defaultLevel, created: created}
+	m := make(map[string]*endpoint, len(stored))
+	for _, s := range stored {
+		e := &endpoint{name: s.Name}
+		e.level.Store(int32(s.Level))
+		m[s.Name] = e
+	}
+	g.m.Store(&m)
+	return g
+}
+
+// get returns the state of the endpoint called name, creating it with the
+// default level when new. "" is the unmatched endpoint.
+func (g *registry) get(name string) *endpoint {
+	if name == "" {
+		name = Unmatched
+	}
+	if e := (*g.m.Load())[name]; e != nil {
+		return e
+	}
+	return g.add(name, g.defaultLevel, nil)
+}
+
+// lookup returns the endpoint called name, or nil.
+func (g *registry) lookup(name string) *endpoint { return (*g.m.Load())[name] }
+
+func (g *registry) add(name string, level int, methods []string) *endpoint {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	old := *g.m.Load()
+	if e := old[name]; e != nil {
+		return e
+	}
+	if len(old) >= maxEndpoints {
+		if e := old[Overflow]; e != nil {
+			return e
+		}
+		name = Overflow
+	}
+	e := &endpoint{name: name}
+	e.level.Store(int32(level))
+	m := make(map[string]*endpoint, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	m[name] = e
+	g.m.Store(&m)
+	if g.created != nil {
+		g.created(store.Endpoint{Name: name, Level: level, Methods: methods, FirstSeen: time.Now()})
+	}
+	return e
+}
+
+func (g *registry) len() int { return len(*g.m.Load()) }

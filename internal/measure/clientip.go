@@ -1,0 +1,78 @@
+package measure
+
+import (
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ClientIP returns the address of the client that made r.
+//
+// Without trusted proxies it is the host of r.RemoteAddr: headers are set
+// by the client and cannot be believed. When the connection comes from a
+// trusted proxy, X-Forwarded-For is read from the right, skipping trusted
+// proxies, and the first address that is not one is the client; failing
+// that, X-Real-IP. The result is a substring of its source, so nothing is
+// allocated.
+func ClientIP(r *http.Request, trusted []netip.Prefix) string {
+	host := hostOf(r.RemoteAddr)
+	if len(trusted) == 0 {
+		return host
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(addr, trusted) {
+		return host
+	}
+	lines := r.Header["X-Forwarded-For"]
+	for i := len(lines) - 1; i >= 0; i-- {
+		v := lines[i]
+		for v != "" {
+			var part string
+			if j := strings.LastIndexByte(v, ','); j >= 0 {
+				part, v = v[j+1:], v[:j]
+			} else {
+				part, v = v, ""
+			}
+			part = strings.TrimSpace(part)
+			a, err := netip.ParseAddr(hostOf(part))
+			if err != nil {
+				// A malformed hop: the chain cannot be trusted past it.
+				return host
+			}
+			if !isTrusted(a, trusted) {
+				return hostOf(part)
+			}
+		}
+	}
+	if v := strings.TrimSpace(r.Header.Get("X-Real-Ip")); v != "" {
+		if _, err := netip.ParseAddr(hostOf(v)); err == nil {
+			return hostOf(v)
+		}
+	}
+	return host
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	a = a.Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOf strips a port and IPv6 brackets: "1.2.3.4:80" → "1.2.3.4",
+// "[::1]:80" → "::1", "::1" → "::1".
+func hostOf(s string) string {
+	if strings.HasPrefix(s, "[") {
+		if i := strings.IndexByte(s, ']'); i > 0 {
+			return s[1:i]
+		}
+		return s
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && strings.IndexByte(s, ':') == i {
+		return s[:i] // exactly one colon: IPv4 with a port
+	}
+	return s
+}

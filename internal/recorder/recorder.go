@@ -1,0 +1,203 @@
+// Package recorder moves samples from the request path to the store.
+//
+// The request path calls Add, which never blocks: the sample goes into a
+// bounded queue, or is dropped and counted when the queue is full. One
+// goroutine drains the queue into batches (by size and by time) and writes
+// each batch in one transaction. When the store fails, batches wait in a
+// bounded backlog and are retried with backoff; beyond the backlog, samples
+// are dropped and counted. The counts themselves are written with the next
+// batch that succeeds, so the dashboard can show them.
+package recorder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// Sample is one finished request, as the request path hands it over.
+type Sample struct {
+	Endpoint string
+	Method   string
+	Group    string
+	IP       string
+	Start    int64 // Unix microseconds
+	Duration time.Duration
+	Status   int
+}
+
+// Options configure a Recorder. Zero values take the defaults noted.
+type Options struct {
+	Service, Instance, Version string
+	QueueSize                  int           // default 16384
+	BatchSize                  int           // default 1000
+	FlushInterval              time.Duration // default 1s
+	BacklogLimit               int           // rows kept while the store fails; default 100000, 0 with NoBacklog
+	NoBacklog                  bool
+	Logger                     *slog.Logger // default slog.Default()
+	// MinBackoff and MaxBackoff bound the wait between retries of a failed
+	// write. Defaults 100ms and 30s.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Stats are the recorder's counts since it started.
+type Stats struct {
+	Queued        int   // samples waiting in the queue now
+	Backlog       int   // rows waiting for the store to recover
+	Written       int64 // rows written
+	DroppedQueue  int64 // samples dropped because the queue was full
+	DroppedStore  int64 // samples dropped because the store kept failing
+	Batches       int64 // successful transactions
+	FailedWrites  int64 // failed transactions
+	LastError     string
+	LastErrorTime time.Time
+}
+
+// Recorder is safe for concurrent use.
+type Recorder struct {
+	opts  Options
+	store store.Store
+	log   *slog.Logger
+
+	q       chan Sample
+	closing chan context.Context
+	done    chan struct{}
+	closed  atomic.Bool
+
+	droppedQueue atomic.Int64
+	droppedStore atomic.Int64
+	written      atomic.Int64
+	batches      atomic.Int64
+	failed       atomic.Int64
+	backlogRows  atomic.Int64
+
+	mu        sync.Mutex
+	endpoints []store.Endpoint // declared since the last write
+	versions  []store.Version
+	lastErr   string
+	lastErrAt time.Time
+
+	// Owned by the writer goroutine.
+	backlog          [][]store.Request // oldest first
+	storedQueueDrops int64             // part of droppedQueue already written as counters
+	storedStoreDrops int64
+	failures         int // consecutive failed writes
+	nextTry          time.Time
+	droppedSinceFail int64
+}
+
+// New starts a recorder writing to s. Close stops it.
+func New(s store.Store, o Options) *Recorder {
+	if o.QueueSize <= 0 {
+		o.QueueSize = 16384
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 1000
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = time.Second
+	}
+	if o.BacklogLimit <= 0 && !o.NoBacklog {
+		o.BacklogLimit = 100000
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = 100 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	r := &Recorder{
+		opts: o, store: s, log: o.Logger,
+		q:       make(chan Sample, o.QueueSize),
+		closing: make(chan context.Context, 1),
+		done:    make(chan struct{}),
+	}
+	go r.run()
+	return r
+}
+
+// Add hands a sample to the writer. It never blocks; it returns false when
+// the sample was dropped (queue full, or recorder closed) and counts it.
+func (r *Recorder) Add(s Sample) bool {
+	if r.closed.Load() {
+		r.droppedQueue.Add(1)
+		return false
+	}
+	select {
+	case r.q <- s:
+		return true
+	default:
+		r.droppedQueue.Add(1)
+		return false
+	}
+}
+
+// DeclareEndpoint makes sure an endpoint exists in the store, with the
+// given level when it is created. It is written with the next batch.
+func (r *Recorder) DeclareEndpoint(e store.Endpoint) {
+	e.Service = r.opts.Service
+	r.mu.Lock()
+	r.endpoints = append(r.endpoints, e)
+	r.mu.Unlock()
+}
+
+// DeclareVersion makes sure a version exists in the store.
+func (r *Recorder) DeclareVersion(name string, firstSeen time.Time) {
+	r.mu.Lock()
+	r.versions = append(r.versions, store.Version{Service: r.opts.Service, Name: name, FirstSeen: firstSeen})
+	r.mu.Unlock()
+}
+
+// Stats returns the current counts.
+func (r *Recorder) Stats() Stats {
+	r.mu.Lock()
+	le, lt := r.lastErr, r.lastErrAt
+	r.mu.Unlock()
+	return Stats{
+		Queued:        len(r.q),
+		Backlog:       int(r.backlogRows.Load()),
+		Written:       r.written.Load(),
+		DroppedQueue:  r.droppedQueue.Load(),
+		DroppedStore:  r.droppedStore.Load(),
+		Batches:       r.batches.Load(),
+		FailedWrites:  r.failed.Load(),
+		LastError:     le,
+		LastErrorTime: lt,
+	}
+}
+
+// Close stops accepting samples, writes everything queued (retrying a
+// failing store until ctx ends) and waits for the writer goroutine. When
+// ctx ends first, Close returns an error that says how many samples were
+// not written. Give it a context with a deadline.
+func (r *Recorder) Close(ctx context.Context) error {
+	if r.closed.Swap(true) {
+		<-r.done
+		return nil
+	}
+	r.closing <- ctx
+	<-r.done
+	pending := int64(len(r.q)) + r.backlogRows.Load()
+	if pending > 0 {
+		return fmt.Errorf("dashboard: recorder closed with %d samples not written: %w", pending, errors.Join(ctx.Err(), r.lastError()))
+	}
+	return nil
+}
+
+func (r *Recorder) lastError() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lastErr == "" {
+		return nil
+	}
+	return errors.New(r.lastErr)
+}

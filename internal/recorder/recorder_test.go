@@ -1,0 +1,305 @@
+package recorder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
+)
+
+// flaky wraps a real store and fails or blocks writes on demand.
+type flaky struct {
+	store.Store
+	mu      sync.Mutex
+	failN   int           // fail the next failN writes
+	always  bool          // fail every write
+	block   chan struct{} // when non-nil, writes wait for it to close
+	batches []int         // rows per successful write
+}
+
+var errDown = errors.New("database is down")
+
+func (f *flaky) Write(ctx context.Context, b *store.Batch) error {
+	f.mu.Lock()
+	block := f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	if f.always || f.failN > 0 {
+		f.failN--
+		f.mu.Unlock()
+		return errDown
+	}
+	f.mu.Unlock()
+	if err := f.Store.Write(ctx, b); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.batches = append(f.batches, len(b.Requests))
+	f.mu.Unlock()
+	return nil
+}
+
+func newFlaky(t *testing.T) *flaky {
+	s, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &flaky{Store: s}
+}
+
+func rows(t *testing.T, s store.Store) int {
+	t.Helper()
+	n := 0
+	if err := s.Requests(context.Background(), store.RequestFilter{}, func(*store.Request) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func counter(t *testing.T, s store.Store, name string) int64 {
+	t.Helper()
+	cs, err := s.Counters(context.Background(), "svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return 0
+}
+
+func sample(i int) Sample {
+	return Sample{Endpoint: "GET /x", Method: "GET", Status: 200, Start: time.Now().UnixMicro(), Duration: time.Duration(i) * time.Microsecond}
+}
+
+func opts(o Options) Options {
+	o.Service, o.Instance, o.Version = "svc", "i1", "v1"
+	if o.FlushInterval == 0 {
+		o.FlushInterval = 10 * time.Millisecond
+	}
+	o.MinBackoff, o.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+	return o
+}
+
+func closeRec(t *testing.T, r *Recorder) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+func TestBatchesBySize(t *testing.T) {
+	f := newFlaky(t)
+	r := New(f, opts(Options{BatchSize: 10, FlushInterval: time.Hour}))
+	for i := 0; i < 35; i++ {
+		r.Add(sample(i))
+	}
+	// Three full batches go out without waiting for the hour-long tick.
+	deadline := time.Now().Add(5 * time.Second)
+	for r.Stats().Written < 30 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if w := r.Stats().Written; w != 30 {
+		t.Fatalf("written before Close = %d, want 30", w)
+	}
+	closeRec(t, r) // Close writes the last 5
+	if n := rows(t, f); n != 35 {
+		t.Errorf("%d rows, want 35", n)
+	}
+	for _, b := range f.batches {
+		if b > 10 {
+			t.Errorf("a batch had %d rows, more than BatchSize", b)
+		}
+	}
+}
+
+func TestBatchesByTime(t *testing.T) {
+	f := newFlaky(t)
+	r := New(f, opts(Options{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}))
+	defer closeRec(t, r)
+	r.Add(sample(1))
+	deadline := time.Now().Add(5 * time.Second)
+	for rows(t, f) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := rows(t, f); n != 1 {
+		t.Fatalf("a lone sample was not written by the flush interval (%d rows)", n)
+	}
+}
+
+func TestQueueFullDropsAndCounts(t *testing.T) {
+	f := newFlaky(t)
+	f.block = make(chan struct{})
+	r := New(f, opts(Options{QueueSize: 8, BatchSize: 1}))
+	// The writer takes one sample and blocks writing it; then the queue
+	// fills with 8 and every further Add must return at once, dropped.
+	r.Add(sample(0))
+	time.Sleep(50 * time.Millisecond)
+	accepted := 0
+	start := time.Now()
+	for i := 0; i < 100; i++ {
+		if r.Add(sample(i)) {
+			accepted++
+		}
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("100 Adds took %v with a blocked writer", el)
+	}
+	// The writer may have taken at most one more sample out of the queue.
+	if accepted < 8 || accepted > 9 {
+		t.Errorf("accepted %d samples into a queue of 8", accepted)
+	}
+	if d := r.Stats().DroppedQueue; d != int64(100-accepted) {
+		t.Errorf("DroppedQueue = %d, want %d", d, 100-accepted)
+	}
+	f.mu.Lock()
+	close(f.block)
+	f.block = nil
+	f.mu.Unlock()
+	closeRec(t, r)
+	if n := rows(t, f); n != 1+accepted {
+		t.Errorf("%d rows written, want %d", n, 1+accepted)
+	}
+	if c := counter(t, f, store.CounterDroppedQueueFull); c != int64(100-accepted) {
+		t.Errorf("stored %s = %d, want %d", store.CounterDroppedQueueFull, c, 100-accepted)
+	}
+}
+
+func TestFailingStoreRetriesAndLogsOnce(t *testing.T) {
+	f := newFlaky(t)
+	f.failN = 5
+	var logs bytes.Buffer
+	r := New(f, opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+	start := time.Now()
+	for i := 0; i < 100; i++ {
+		if !r.Add(sample(i)) {
+			t.Fatal("Add dropped a sample while the store was failing and the queue had room")
+		}
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("Adds took %v while the store failed", el)
+	}
+	closeRec(t, r)
+	if n := rows(t, f); n != 100 {
+		t.Errorf("%d rows after recovery, want 100", n)
+	}
+	out := logs.String()
+	if c := strings.Count(out, "writing to the database failed"); c != 1 {
+		t.Errorf("failure logged %d times, want once:\n%s", c, out)
+	}
+	if !strings.Contains(out, "database is down") || !strings.Contains(out, "works again") {
+		t.Errorf("log lacks the cause or the recovery:\n%s", out)
+	}
+	if s := r.Stats(); s.FailedWrites != 5 || s.DroppedStore != 0 || s.LastError != errDown.Error() {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestBacklogLimitDropsOldestAndCounts(t *testing.T) {
+	f := newFlaky(t)
+	f.always = true
+	r := New(f, opts(Options{BatchSize: 10, BacklogLimit: 50, FlushInterval: time.Millisecond}))
+	for i := 0; i < 200; i++ {
+		r.Add(sample(i))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for r.Stats().DroppedStore < 150 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	s := r.Stats()
+	if s.DroppedStore != 150 || s.Backlog != 50 {
+		t.Fatalf("dropped %d with %d in backlog; want 150 and 50", s.DroppedStore, s.Backlog)
+	}
+	f.mu.Lock()
+	f.always = false
+	f.mu.Unlock()
+	closeRec(t, r)
+	if n := rows(t, f); n != 50 {
+		t.Errorf("%d rows written, want the 50 kept", n)
+	}
+	if c := counter(t, f, store.CounterDroppedStoreError); c != 150 {
+		t.Errorf("stored %s = %d, want 150", store.CounterDroppedStoreError, c)
+	}
+}
+
+func TestCloseGivesUpAtDeadline(t *testing.T) {
+	f := newFlaky(t)
+	f.always = true
+	r := New(f, opts(Options{}))
+	for i := 0; i < 10; i++ {
+		r.Add(sample(i))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := r.Close(ctx)
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("Close took %v past its deadline", el)
+	}
+	if err == nil || !strings.Contains(err.Error(), "10 samples not written") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Close error %v, want 10 samples not written and the deadline", err)
+	}
+	if r.Add(sample(1)) {
+		t.Error("Add after Close accepted a sample")
+	}
+}
+
+func TestDeclarationsWritten(t *testing.T) {
+	f := newFlaky(t)
+	f.failN = 1 // the first attempt fails: declarations must survive it
+	r := New(f, opts(Options{}))
+	r.DeclareEndpoint(store.Endpoint{Name: "GET /never", Level: 2, Methods: []string{"GET"}})
+	r.DeclareVersion("v9", time.Unix(1000, 0))
+	closeRec(t, r)
+	eps, _ := f.Endpoints(context.Background(), "svc")
+	if len(eps) != 1 || eps[0].Name != "GET /never" || eps[0].Level != 2 {
+		t.Errorf("endpoints %+v", eps)
+	}
+	vs, _ := f.Versions(context.Background(), "svc")
+	if len(vs) != 1 || vs[0].Name != "v9" {
+		t.Errorf("versions %+v", vs)
+	}
+}
+
+func TestConcurrentAdds(t *testing.T) {
+	f := newFlaky(t)
+	r := New(f, opts(Options{QueueSize: 100000}))
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				if r.Add(sample(i)) {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	closeRec(t, r)
+	if n := rows(t, f); int64(n) != ok.Load() || n != 4000 {
+		t.Errorf("%d rows, %d accepted, want 4000", n, ok.Load())
+	}
+}

@@ -1,0 +1,193 @@
+package recorder
+
+import (
+	"context"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// writeTimeout bounds one transaction, so that a hung database connection
+// delays the recorder instead of stopping it.
+const writeTimeout = 30 * time.Second
+
+func (r *Recorder) run() {
+	defer close(r.done)
+	batch := make([]store.Request, 0, r.opts.BatchSize)
+	tick := time.NewTicker(r.opts.FlushInterval)
+	defer tick.Stop()
+	ctx := context.Background()
+	for {
+		select {
+		case s := <-r.q:
+			batch = append(batch, r.request(s))
+			if len(batch) >= r.opts.BatchSize {
+				r.enqueue(batch)
+				batch = make([]store.Request, 0, r.opts.BatchSize)
+				r.writeBacklog(ctx, false)
+			}
+		case <-tick.C:
+			if len(batch) > 0 {
+				r.enqueue(batch)
+				batch = make([]store.Request, 0, r.opts.BatchSize)
+			}
+			r.writeBacklog(ctx, false)
+		case cctx := <-r.closing:
+			r.drain(cctx, batch)
+			return
+		}
+	}
+}
+
+// drain writes what is queued when Close is called, retrying a failing
+// store (with backoff) until cctx ends.
+func (r *Recorder) drain(ctx context.Context, batch []store.Request) {
+	for {
+		select {
+		case s := <-r.q:
+			batch = append(batch, r.request(s))
+			if len(batch) >= r.opts.BatchSize {
+				r.enqueue(batch)
+				batch = make([]store.Request, 0, r.opts.BatchSize)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	if len(batch) > 0 {
+		r.enqueue(batch)
+	}
+	for {
+		r.writeBacklog(ctx, true)
+		if len(r.backlog) == 0 && !r.pendingWork() {
+			return
+		}
+		wait := time.Until(r.nextTry)
+		if wait < time.Millisecond {
+			wait = time.Millisecond
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (r *Recorder) request(s Sample) store.Request {
+	return store.Request{
+		Service: r.opts.Service, Instance: r.opts.Instance, Version: r.opts.Version,
+		Endpoint: s.Endpoint, Method: s.Method, Status: s.Status,
+		Start: time.UnixMicro(s.Start), Duration: s.Duration, Group: s.Group, IP: s.IP,
+	}
+}
+
+// enqueue adds a batch to the backlog, dropping the oldest rows beyond the
+// backlog limit. The batch being written is never dropped.
+func (r *Recorder) enqueue(b []store.Request) {
+	r.backlog = append(r.backlog, b)
+	rows := r.backlogRows.Add(int64(len(b)))
+	for len(r.backlog) > 1 && rows > int64(max(r.opts.BacklogLimit, r.opts.BatchSize)) {
+		old := r.backlog[0]
+		r.backlog[0] = nil
+		r.backlog = r.backlog[1:]
+		rows = r.backlogRows.Add(-int64(len(old)))
+		r.droppedStore.Add(int64(len(old)))
+		r.droppedSinceFail += int64(len(old))
+	}
+}
+
+// pendingWork reports whether there is something to write besides rows:
+// declarations or counters that changed.
+func (r *Recorder) pendingWork() bool {
+	r.mu.Lock()
+	decl := len(r.endpoints) > 0 || len(r.versions) > 0
+	r.mu.Unlock()
+	return decl || r.droppedQueue.Load() != r.storedQueueDrops || r.droppedStore.Load() != r.storedStoreDrops
+}
+
+// writeBacklog writes backlog batches oldest first until one fails. Outside
+// Close it respects the backoff after a failure.
+func (r *Recorder) writeBacklog(ctx context.Context, closing bool) {
+	if !closing && r.failures > 0 && time.Now().Before(r.nextTry) {
+		return
+	}
+	if len(r.backlog) == 0 && r.pendingWork() {
+		r.backlog = append(r.backlog, nil) // a batch of declarations and counters only
+	}
+	for len(r.backlog) > 0 {
+		if err := r.writeOne(ctx, r.backlog[0]); err != nil {
+			if len(r.backlog[0]) == 0 {
+				r.backlog = r.backlog[1:]
+			}
+			r.fail(err)
+			return
+		}
+		r.backlogRows.Add(-int64(len(r.backlog[0])))
+		r.backlog[0] = nil
+		r.backlog = r.backlog[1:]
+	}
+}
+
+// writeOne writes one batch with the pending declarations and counter
+// deltas. On failure the declarations are put back.
+func (r *Recorder) writeOne(ctx context.Context, reqs []store.Request) error {
+	r.mu.Lock()
+	eps, vers := r.endpoints, r.versions
+	r.endpoints, r.versions = nil, nil
+	r.mu.Unlock()
+	dq, ds := r.droppedQueue.Load(), r.droppedStore.Load()
+	b := &store.Batch{Service: r.opts.Service, Instance: r.opts.Instance, Requests: reqs, Endpoints: eps, Versions: vers}
+	if d := dq - r.storedQueueDrops; d != 0 {
+		b.Counters = append(b.Counters, store.Counter{Service: r.opts.Service, Instance: r.opts.Instance, Name: store.CounterDroppedQueueFull, Value: d})
+	}
+	if d := ds - r.storedStoreDrops; d != 0 {
+		b.Counters = append(b.Counters, store.Counter{Service: r.opts.Service, Instance: r.opts.Instance, Name: store.CounterDroppedStoreError, Value: d})
+	}
+	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	err := r.store.Write(wctx, b)
+	cancel()
+	if err != nil {
+		r.mu.Lock()
+		r.endpoints = append(eps, r.endpoints...)
+		r.versions = append(vers, r.versions...)
+		r.mu.Unlock()
+		return err
+	}
+	r.storedQueueDrops, r.storedStoreDrops = dq, ds
+	r.written.Add(int64(len(reqs)))
+	r.batches.Add(1)
+	if r.failures > 0 {
+		r.log.Info("dashboard: writing to the database works again",
+			"failed_attempts", r.failures, "rows_dropped_meanwhile", r.droppedSinceFail)
+		r.failures = 0
+		r.droppedSinceFail = 0
+	}
+	return nil
+}
+
+func (r *Recorder) fail(err error) {
+	r.failed.Add(1)
+	r.mu.Lock()
+	r.lastErr = err.Error()
+	r.lastErrAt = time.Now()
+	r.mu.Unlock()
+	if r.failures == 0 {
+		// Logged once per outage, not per request or per retry.
+		r.log.Error("dashboard: writing to the database failed; retrying with backoff and keeping rows in memory (then dropping and counting them)",
+			"err", err, "backlog_limit", r.opts.BacklogLimit)
+	}
+	r.failures++
+	r.nextTry = time.Now().Add(r.backoff())
+}
+
+func (r *Recorder) backoff() time.Duration {
+	d := r.opts.MinBackoff
+	for i := 1; i < r.failures && d < r.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, r.opts.MaxBackoff)
+}
