@@ -99,4 +99,3 @@ func (h Histogram) Quantiles(lo, hi time.Duration, qs ...float64) []time.Duratio
 	}
 	return out
 }
-

@@ -52,7 +52,7 @@ func req(ep string, i int) store.Request {
 	}
 	return store.Request{
 		Service: "svc", Instance: "host-1", Endpoint: ep, Method: "GET", Status: status,
-		Start:  base.Add(time.Duration(i) * 97 * time.Second), Duration: time.Duration(1000+i*37) * time.Microsecond,
+		Start: base.Add(time.Duration(i) * 97 * time.Second), Duration: time.Duration(1000+i*37) * time.Microsecond,
 		Version: "v1", Group: fmt.Sprintf("user-%d", i%3), IP: "10.0.0.1",
 	}
 }
