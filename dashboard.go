@@ -30,6 +30,8 @@ type Dashboard struct {
 	linkSlash string // "/dashboard/"
 	ui        http.Handler
 
+	clock    *measure.Clock
+	wrapper  measure.Wrapper
 	store    store.Store
 	ownStore bool
 	rec      *recorder.Recorder
@@ -84,7 +86,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		return nil, err
 	}
 	d := &Dashboard{
-		next: h, cfg: c, log: log,
+		next: h, cfg: c, log: log, clock: measure.NewClock(),
 		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
 		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies,
 	}
@@ -102,14 +104,18 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		return nil, fmt.Errorf("dashboard: reading endpoints from %s: %w", store.Redact(c.Database), err)
 	}
 	d.rec = recorder.New(d.store, recorder.Options{
-		Service: c.Service, Instance: c.Instance, Version: ver,
+		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
 		QueueSize: c.QueueSize, BatchSize: c.BatchSize, FlushInterval: c.FlushInterval,
 		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, Logger: log,
 	})
 	d.rec.DeclareVersion(ver, time.Now())
 	d.eps = newRegistry(c.MonitorLevel, stored, d.rec.DeclareEndpoint)
 	d.ui = http.NotFoundHandler()
-	log.Info("dashboard: recording requests", "database", store.Redact(c.Database), "version", ver,
+	db := store.Redact(c.Database)
+	if !d.ownStore {
+		db = "(Config.Store)"
+	}
+	log.Info("dashboard: recording requests", "database", db, "version", ver,
 		"version_from", string(src), "service", c.Service, "instance", c.Instance, "link", d.link)
 	return d, nil
 }
@@ -145,8 +151,8 @@ func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) ht
 // handler, and a non-blocking hand-off to the recorder. It takes no locks
 // and allocates nothing.
 func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rw, ww := measure.Wrap(w)
+	start := d.clock.Mono()
+	rw, ww := d.wrapper.Wrap(w)
 	ok := false
 	defer func() {
 		if !ok {
@@ -160,8 +166,8 @@ func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w
 	d.finish(rw, r, route, start, 0)
 }
 
-func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Time, status int) {
-	dur := time.Since(start)
+func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Duration, status int) {
+	dur := d.clock.Mono() - start
 	if status == 0 {
 		if status = rw.Status(); status == 0 {
 			status = http.StatusOK // what net/http sends for an empty response
@@ -182,9 +188,13 @@ func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http
 	if d.groupBy != nil {
 		group = d.groupBy(r)
 	}
+	ip := r.RemoteAddr // the writer strips the port
+	if len(d.trusted) > 0 {
+		ip = measure.ClientIP(r, d.trusted)
+	}
 	d.rec.Add(recorder.Sample{
-		Endpoint: e.name, Method: r.Method, Status: status, Start: start.UnixMicro(),
-		Duration: dur, Group: group, IP: measure.ClientIP(r, d.trusted),
+		Endpoint: e.name, Method: r.Method, Status: status, Mono: start,
+		Duration: dur, Group: group, IP: ip,
 	})
 }
 

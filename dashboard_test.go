@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -143,7 +144,7 @@ func TestPanicIsRecordedAs500AndReRaised(t *testing.T) {
 	}
 	// Through a real server, whose own recovery must still run.
 	srv := httptest.NewServer(d)
-	srv.Config.ErrorLog = nil
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the panic is expected
 	defer srv.Close()
 	if _, err := http.Get(srv.URL + "/panic"); err == nil {
 		t.Error("the server answered a panicking handler; its recovery should have closed the connection")
@@ -177,7 +178,13 @@ func TestHijackAndFlushThroughTheDashboard(t *testing.T) {
 		}
 	})
 	d := mustNew(t, mux, Config{Store: s})
-	srv := httptest.NewServer(d)
+	wsDone := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.ServeHTTP(w, r)
+		if r.URL.Path == "/ws" {
+			close(wsDone) // the dashboard has recorded the hijacked request
+		}
+	}))
 	defer srv.Close()
 
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
@@ -190,6 +197,7 @@ func TestHijackAndFlushThroughTheDashboard(t *testing.T) {
 	if !strings.Contains(line, "101") {
 		t.Fatalf("hijacked response line %q", line)
 	}
+	<-wsDone
 	resp := get(t, srv.URL+"/stream")
 	if resp.StatusCode != 200 {
 		t.Fatalf("stream status %d", resp.StatusCode)

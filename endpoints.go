@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -33,7 +34,13 @@ type endpoint struct {
 // immutable map; a new name copies the map under a lock, which happens once
 // per route.
 type registry struct {
-	m            atomic.Pointer[map[string]*endpoint]
+	m atomic.Pointer[map[string]*endpoint]
+	// recent remembers endpoints by the address of the name string the
+	// router handed over. ServeMux hands the same string for a route every
+	// time, so a hit skips hashing the name. A hit is confirmed by
+	// comparing the names, which for the same string is one pointer
+	// comparison.
+	recent       [64]atomic.Pointer[endpoint]
 	mu           sync.Mutex
 	defaultLevel int
 	// created is called, under mu, for each endpoint the request path
@@ -59,10 +66,16 @@ func (g *registry) get(name string) *endpoint {
 	if name == "" {
 		name = Unmatched
 	}
-	if e := (*g.m.Load())[name]; e != nil {
+	slot := &g.recent[(uintptr(unsafe.Pointer(unsafe.StringData(name)))>>4)%uintptr(len(g.recent))]
+	if e := slot.Load(); e != nil && e.name == name {
 		return e
 	}
-	return g.add(name, g.defaultLevel, nil)
+	e := (*g.m.Load())[name]
+	if e == nil {
+		e = g.add(name, g.defaultLevel, nil)
+	}
+	slot.Store(e)
+	return e
 }
 
 // lookup returns the endpoint called name, or nil.

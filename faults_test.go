@@ -160,6 +160,7 @@ func TestPrecedenceThroughNew(t *testing.T) {
 				cfg.ConfigFile = ini
 			}
 			cfg.Store = memStore(t)
+			cfg.Logger = slog.New(slog.DiscardHandler)
 			d, err := New(booksMux(), cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"sync"
@@ -32,6 +33,9 @@ func mustNew(tb testing.TB, h http.Handler, cfg Config) *Dashboard {
 	}
 	if cfg.Instance == "" {
 		cfg.Instance = "host-1"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	d, err := New(h, cfg)
 	if err != nil {

@@ -129,7 +129,8 @@ var ErrNotFound = errors.New("not found")
 // several instances (processes) may write to one database at once, so
 // drivers use upserts, never read-modify-write.
 type Store interface {
-	// Write stores the batch atomically (one transaction).
+	// Write stores the batch atomically (one transaction). The caller
+	// reuses the batch's memory after Write returns.
 	Write(ctx context.Context, b *Batch) error
 
 	// Endpoints lists the endpoints of a service ("" for every service),

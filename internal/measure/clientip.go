@@ -15,10 +15,10 @@ import (
 // that, X-Real-IP. The result is a substring of its source, so nothing is
 // allocated.
 func ClientIP(r *http.Request, trusted []netip.Prefix) string {
-	host := hostOf(r.RemoteAddr)
 	if len(trusted) == 0 {
-		return host
+		return HostOf(r.RemoteAddr)
 	}
+	host := HostOf(r.RemoteAddr)
 	addr, err := netip.ParseAddr(host)
 	if err != nil || !isTrusted(addr, trusted) {
 		return host
@@ -34,19 +34,19 @@ func ClientIP(r *http.Request, trusted []netip.Prefix) string {
 				part, v = v, ""
 			}
 			part = strings.TrimSpace(part)
-			a, err := netip.ParseAddr(hostOf(part))
+			a, err := netip.ParseAddr(HostOf(part))
 			if err != nil {
 				// A malformed hop: the chain cannot be trusted past it.
 				return host
 			}
 			if !isTrusted(a, trusted) {
-				return hostOf(part)
+				return HostOf(part)
 			}
 		}
 	}
 	if v := strings.TrimSpace(r.Header.Get("X-Real-Ip")); v != "" {
-		if _, err := netip.ParseAddr(hostOf(v)); err == nil {
-			return hostOf(v)
+		if _, err := netip.ParseAddr(HostOf(v)); err == nil {
+			return HostOf(v)
 		}
 	}
 	return host
@@ -62,9 +62,9 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 	return false
 }
 
-// hostOf strips a port and IPv6 brackets: "1.2.3.4:80" → "1.2.3.4",
+// HostOf strips a port and IPv6 brackets: "1.2.3.4:80" → "1.2.3.4",
 // "[::1]:80" → "::1", "::1" → "::1".
-func hostOf(s string) string {
+func HostOf(s string) string {
 	if strings.HasPrefix(s, "[") {
 		if i := strings.IndexByte(s, ']'); i > 0 {
 			return s[1:i]

@@ -64,11 +64,11 @@ func FuzzClientIP(f *testing.F) {
 		got := ClientIP(r, trusted)
 		// The answer is the peer itself unless the peer is a trusted
 		// proxy; then it is a parseable address.
-		if got != hostOf(remote) {
+		if got != HostOf(remote) {
 			if _, err := netip.ParseAddr(got); err != nil {
 				t.Fatalf("ClientIP returned %q from headers, which is not an address", got)
 			}
-			peer, err := netip.ParseAddr(hostOf(remote))
+			peer, err := netip.ParseAddr(HostOf(remote))
 			if err != nil || !isTrusted(peer, trusted) {
 				t.Fatalf("headers believed from untrusted peer %q", remote)
 			}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // Writer wraps a http.ResponseWriter to learn the status code the handler
@@ -30,11 +32,47 @@ var pool = sync.Pool{New: func() any { return new(Writer) }}
 // Wrap returns a pooled Writer around w and the http.ResponseWriter to pass
 // to the handler.
 func Wrap(w http.ResponseWriter) (*Writer, http.ResponseWriter) {
+	return wrapWith(w, features(w))
+}
+
+func wrapWith(w http.ResponseWriter, f int) (*Writer, http.ResponseWriter) {
 	rw := pool.Get().(*Writer)
 	rw.w = w
 	rw.status = 0
 	rw.hijacked = false
-	return rw, rw.wrap(features(w))
+	return rw, rw.wrap(f)
+}
+
+// Wrapper is Wrap with a memory of the writer types it has met: a server
+// hands every request the same few writer types, so their optional
+// interfaces are looked up once instead of with five type assertions per
+// request. The zero value is ready to use.
+type Wrapper struct {
+	seen [4]atomic.Pointer[seenType]
+}
+
+type seenType struct {
+	t reflect.Type
+	f int
+}
+
+// Wrap is like the package's Wrap.
+func (c *Wrapper) Wrap(w http.ResponseWriter) (*Writer, http.ResponseWriter) {
+	t := reflect.TypeOf(w)
+	for i := range c.seen {
+		s := c.seen[i].Load()
+		if s == nil {
+			// A new type: remember it in the first free place. Once
+			// all are taken, further types are looked up each time.
+			f := features(w)
+			c.seen[i].CompareAndSwap(nil, &seenType{t, f})
+			return wrapWith(w, f)
+		}
+		if s.t == t {
+			return wrapWith(w, s.f)
+		}
+	}
+	return wrapWith(w, features(w))
 }
 
 // Release returns the Writer to the pool. As net/http requires, the handler

@@ -152,3 +152,23 @@ func TestWrapDoesNotAllocate(t *testing.T) {
 		t.Errorf("Wrap/Release allocates %.1f times per request, want 0", allocs)
 	}
 }
+
+// TestWrapperRemembersTypes: the cached path gives the same interfaces as
+// the direct one, for more writer types than the cache holds.
+func TestWrapperRemembersTypes(t *testing.T) {
+	var c Wrapper
+	for round := 0; round < 3; round++ {
+		for mask := 0; mask < 32; mask++ {
+			inner := composite(mask, &fake{ResponseRecorder: httptest.NewRecorder()})
+			rw, outer := c.Wrap(inner)
+			if got := features(outer); got != mask {
+				t.Fatalf("round %d mask %05b: cached wrapper has %05b", round, mask, got)
+			}
+			rw.Release()
+		}
+	}
+	w := everything{&fake{ResponseRecorder: httptest.NewRecorder()}}
+	if n := testing.AllocsPerRun(100, func() { rw, _ := c.Wrap(w); rw.Release() }); n != 0 {
+		t.Errorf("Wrapper.Wrap allocates %.1f times", n)
+	}
+}

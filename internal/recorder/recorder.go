@@ -18,16 +18,20 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
 // Sample is one finished request, as the request path hands it over.
+// Work that can wait (stripping the port, turning a monotonic reading
+// into wall time) is left to the writer goroutine.
 type Sample struct {
 	Endpoint string
 	Method   string
 	Group    string
-	IP       string
-	Start    int64 // Unix microseconds
+	IP       string        // an address, or host:port whose port the writer strips
+	Start    int64         // Unix microseconds; 0: derive it from Mono
+	Mono     time.Duration // start as read from Options.Clock
 	Duration time.Duration
 	Status   int
 }
@@ -35,7 +39,8 @@ type Sample struct {
 // Options configure a Recorder. Zero values take the defaults noted.
 type Options struct {
 	Service, Instance, Version string
-	QueueSize                  int           // default 16384
+	Clock                      *measure.Clock // turns Sample.Mono into wall time
+	QueueSize                  int           // default 16384, rounded up to a power of two
 	BatchSize                  int           // default 1000
 	FlushInterval              time.Duration // default 1s
 	BacklogLimit               int           // rows kept while the store fails; default 100000, 0 with NoBacklog
@@ -61,11 +66,13 @@ type Stats struct {
 
 // Recorder is safe for concurrent use.
 type Recorder struct {
-	opts  Options
-	store store.Store
+	opts      Options
+	store     store.Store
+	nudgeMask uint64
 	log   *slog.Logger
 
-	q       chan Sample
+	q       *ring
+	wake    chan struct{} // nudges the writer when the ring fills up
 	closing chan context.Context
 	done    chan struct{}
 	closed  atomic.Bool
@@ -85,6 +92,7 @@ type Recorder struct {
 
 	// Owned by the writer goroutine.
 	backlog          [][]store.Request // oldest first
+	free             [][]store.Request // written batches, for reuse
 	storedQueueDrops int64             // part of droppedQueue already written as counters
 	storedStoreDrops int64
 	failures         int // consecutive failed writes
@@ -115,12 +123,17 @@ func New(s store.Store, o Options) *Recorder {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Clock == nil {
+		o.Clock = measure.NewClock()
+	}
 	r := &Recorder{
 		opts: o, store: s, log: o.Logger,
-		q:       make(chan Sample, o.QueueSize),
+		q:       newRing(o.QueueSize),
+		wake:    make(chan struct{}, 1),
 		closing: make(chan context.Context, 1),
 		done:    make(chan struct{}),
 	}
+	r.nudgeMask = uint64(max(1, r.q.capacity()/4) - 1)
 	go r.run()
 	return r
 }
@@ -132,13 +145,20 @@ func (r *Recorder) Add(s Sample) bool {
 		r.droppedQueue.Add(1)
 		return false
 	}
-	select {
-	case r.q <- s:
-		return true
-	default:
+	pos, ok := r.q.push(&s)
+	if !ok {
 		r.droppedQueue.Add(1)
 		return false
 	}
+	if pos&r.nudgeMask == 0 {
+		// A quarter of the ring filled since the last nudge: wake the
+		// writer now rather than at its next poll.
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+	return true
 }
 
 // DeclareEndpoint makes sure an endpoint exists in the store, with the
@@ -163,7 +183,7 @@ func (r *Recorder) Stats() Stats {
 	le, lt := r.lastErr, r.lastErrAt
 	r.mu.Unlock()
 	return Stats{
-		Queued:        len(r.q),
+		Queued:        r.q.len(),
 		Backlog:       int(r.backlogRows.Load()),
 		Written:       r.written.Load(),
 		DroppedQueue:  r.droppedQueue.Load(),
@@ -186,7 +206,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 	}
 	r.closing <- ctx
 	<-r.done
-	pending := int64(len(r.q)) + r.backlogRows.Load()
+	pending := int64(r.q.len()) + r.backlogRows.Load()
 	if pending > 0 {
 		return fmt.Errorf("dashboard: recorder closed with %d samples not written: %w", pending, errors.Join(ctx.Err(), r.lastError()))
 	}

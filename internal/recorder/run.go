@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -11,49 +12,63 @@ import (
 // delays the recorder instead of stopping it.
 const writeTimeout = 30 * time.Second
 
+// pollInterval is how often the writer looks into the ring when nothing
+// nudges it. At the default queue size, it leaves room for more than a
+// million requests per second between polls.
+const pollInterval = 10 * time.Millisecond
+
 func (r *Recorder) run() {
 	defer close(r.done)
-	batch := make([]store.Request, 0, r.opts.BatchSize)
-	tick := time.NewTicker(r.opts.FlushInterval)
-	defer tick.Stop()
+	batch := r.newBatch()
+	poll := time.NewTicker(min(pollInterval, r.opts.FlushInterval))
+	defer poll.Stop()
+	lastFlush := time.Now()
 	ctx := context.Background()
 	for {
 		select {
-		case s := <-r.q:
-			batch = append(batch, r.request(s))
-			if len(batch) >= r.opts.BatchSize {
-				r.enqueue(batch)
-				batch = make([]store.Request, 0, r.opts.BatchSize)
-				r.writeBacklog(ctx, false)
-			}
-		case <-tick.C:
-			if len(batch) > 0 {
-				r.enqueue(batch)
-				batch = make([]store.Request, 0, r.opts.BatchSize)
-			}
-			r.writeBacklog(ctx, false)
+		case <-poll.C:
+		case <-r.wake:
 		case cctx := <-r.closing:
 			r.drain(cctx, batch)
 			return
 		}
+		batch = r.take(batch)
+		if time.Since(lastFlush) >= r.opts.FlushInterval {
+			if len(batch) > 0 {
+				r.enqueue(batch)
+				batch = r.newBatch()
+			}
+			r.writeBacklog(ctx, false)
+			lastFlush = time.Now()
+		}
 	}
 }
 
-// drain writes what is queued when Close is called, retrying a failing
-// store (with backoff) until cctx ends.
-func (r *Recorder) drain(ctx context.Context, batch []store.Request) {
-	for {
-		select {
-		case s := <-r.q:
-			batch = append(batch, r.request(s))
-			if len(batch) >= r.opts.BatchSize {
-				r.enqueue(batch)
-				batch = make([]store.Request, 0, r.opts.BatchSize)
-			}
-			continue
-		default:
+// take moves every sample waiting in the ring into batch, handing full
+// batches to the backlog and writing them.
+func (r *Recorder) take(batch []store.Request) []store.Request {
+	var s Sample
+	for r.q.pop(&s) {
+		batch = append(batch, r.request(s))
+		if len(batch) >= r.opts.BatchSize {
+			r.enqueue(batch)
+			batch = r.newBatch()
+			r.writeBacklog(context.Background(), false)
 		}
-		break
+	}
+	return batch
+}
+
+// drain writes what is queued when Close is called, retrying a failing
+// store (with backoff) until ctx ends.
+func (r *Recorder) drain(ctx context.Context, batch []store.Request) {
+	var s Sample
+	for r.q.pop(&s) {
+		batch = append(batch, r.request(s))
+		if len(batch) >= r.opts.BatchSize {
+			r.enqueue(batch)
+			batch = r.newBatch()
+		}
 	}
 	if len(batch) > 0 {
 		r.enqueue(batch)
@@ -78,10 +93,14 @@ func (r *Recorder) drain(ctx context.Context, batch []store.Request) {
 }
 
 func (r *Recorder) request(s Sample) store.Request {
+	start := s.Start
+	if start == 0 {
+		start = r.opts.Clock.WallMicros(s.Mono)
+	}
 	return store.Request{
 		Service: r.opts.Service, Instance: r.opts.Instance, Version: r.opts.Version,
 		Endpoint: s.Endpoint, Method: s.Method, Status: s.Status,
-		Start: time.UnixMicro(s.Start), Duration: s.Duration, Group: s.Group, IP: s.IP,
+		Start: time.UnixMicro(start), Duration: s.Duration, Group: s.Group, IP: measure.HostOf(s.IP),
 	}
 }
 
@@ -97,6 +116,7 @@ func (r *Recorder) enqueue(b []store.Request) {
 		rows = r.backlogRows.Add(-int64(len(old)))
 		r.droppedStore.Add(int64(len(old)))
 		r.droppedSinceFail += int64(len(old))
+		r.recycle(old)
 	}
 }
 
@@ -127,9 +147,31 @@ func (r *Recorder) writeBacklog(ctx context.Context, closing bool) {
 			return
 		}
 		r.backlogRows.Add(-int64(len(r.backlog[0])))
+		r.recycle(r.backlog[0])
 		r.backlog[0] = nil
 		r.backlog = r.backlog[1:]
 	}
+}
+
+// newBatch returns an empty batch, reusing the memory of written ones so
+// that the writer does not make garbage at the rate of the requests.
+func (r *Recorder) newBatch() []store.Request {
+	if n := len(r.free); n > 0 {
+		b := r.free[n-1]
+		r.free = r.free[:n-1]
+		return b
+	}
+	return make([]store.Request, 0, r.opts.BatchSize)
+}
+
+// recycle keeps a written batch's memory for reuse. Stores do not keep the
+// slice after Write returns.
+func (r *Recorder) recycle(b []store.Request) {
+	if cap(b) != r.opts.BatchSize || len(r.free) >= 4 {
+		return
+	}
+	clear(b) // drop the strings the rows refer to
+	r.free = append(r.free, b[:0])
 }
 
 // writeOne writes one batch with the pending declarations and counter
