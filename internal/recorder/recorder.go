@@ -40,10 +40,10 @@ type Sample struct {
 type Options struct {
 	Service, Instance, Version string
 	Clock                      *measure.Clock // turns Sample.Mono into wall time
-	QueueSize                  int           // default 16384, rounded up to a power of two
-	BatchSize                  int           // default 1000
-	FlushInterval              time.Duration // default 1s
-	BacklogLimit               int           // rows kept while the store fails; default 100000, 0 with NoBacklog
+	QueueSize                  int            // default 16384, rounded up to a power of two
+	BatchSize                  int            // default 1000
+	FlushInterval              time.Duration  // default 1s
+	BacklogLimit               int            // rows kept while the store fails; default 100000, 0 with NoBacklog
 	NoBacklog                  bool
 	Logger                     *slog.Logger // default slog.Default()
 	// MinBackoff and MaxBackoff bound the wait between retries of a failed
@@ -69,7 +69,7 @@ type Recorder struct {
 	opts      Options
 	store     store.Store
 	nudgeMask uint64
-	log   *slog.Logger
+	log       *slog.Logger
 
 	q       *ring
 	wake    chan struct{} // nudges the writer when the ring fills up
