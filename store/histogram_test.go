@@ -36,7 +36,9 @@ func TestQuantilesWithinTwoPercent(t *testing.T) {
 	dists := map[string]func() time.Duration{
 		"uniform 1-100ms": func() time.Duration { return time.Duration(1+rng.Float64()*99) * time.Millisecond },
 		"lognormal":       func() time.Duration { return time.Duration(math.Exp(rng.NormFloat64()*1.5+9)) * time.Microsecond },
-		"bimodal":         func() time.Duration { return time.Duration([]float64{2, 800}[rng.IntN(2)]*(1+rng.Float64()*0.1)) * time.Millisecond },
+		"bimodal": func() time.Duration {
+			return time.Duration([]float64{2, 800}[rng.IntN(2)]*(1+rng.Float64()*0.1)) * time.Millisecond
+		},
 	}
 	qs := []float64{0, 0.5, 0.9, 0.95, 0.99, 1}
 	for name, gen := range dists {
