@@ -23,6 +23,26 @@ const (
 	MaxLevel      = LevelProfiler
 )
 
+// MaxName is the longest name (endpoint, version, user, ...) a store keeps,
+// in characters; longer ones are clipped by Clip when written.
+const MaxName = 255
+
+// Clip shortens s to MaxName characters (runes), the same way in every
+// driver, so that names compare equal whatever the database.
+func Clip(s string) string {
+	if len(s) <= MaxName {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == MaxName {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
 // Request is one finished request of a monitored endpoint.
 type Request struct {
 	ID       int64 // assigned by the store; 0 before it is written

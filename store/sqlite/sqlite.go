@@ -11,9 +11,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,22 +22,21 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
 func init() {
 	store.Register(func(ctx context.Context, dsn string) (store.Store, error) { return Open(ctx, dsn) }, "sqlite")
 }
 
 // Dialect is SQLite's SQL dialect.
 func Dialect() *sqlstore.Dialect {
-	sub, _ := fs.Sub(migrations, "migrations")
 	return &sqlstore.Dialect{
-		Name:       "sqlite",
-		Migrations: sub,
-		Greatest:   "max",
-		Least:      "min",
-		MaxParams:  32766,
+		Name: "sqlite",
+		Types: sqlstore.Types{
+			PK: "INTEGER PRIMARY KEY", Int: "INTEGER", Real: "REAL", Key: "TEXT", Text: "TEXT", Blob: "BLOB",
+			WithoutRowID: "WITHOUT ROWID",
+		},
+		Greatest:  "max",
+		Least:     "min",
+		MaxParams: 32766,
 	}
 }
 

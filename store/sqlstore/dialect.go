@@ -11,7 +11,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -20,10 +19,9 @@ import (
 type Dialect struct {
 	// Name is used in error messages ("sqlite", "postgres", "mysql").
 	Name string
-	// Migrations holds files named NNNN_description.sql, applied in order,
-	// each in its own transaction. Statements are separated by a line that
-	// ends with ";".
-	Migrations fs.FS
+	// Types expands the macros of the shared migrations (see
+	// migrations/0001_init.sql) into this database's column types.
+	Types Types
 	// Numbered placeholders ($1, $2) instead of "?".
 	NumberedParams bool
 	// Greatest and Least name the two-argument max and min functions.
@@ -38,6 +36,20 @@ type Dialect struct {
 	// sharing the database, on the given connection, and returns its
 	// release. Nil means the migration transaction itself is enough.
 	Lock func(ctx context.Context, conn *sql.Conn) (unlock func() error, err error)
+}
+
+// Types are the column types and table options the migrations use.
+type Types struct {
+	PK, Int, Real, Key, Text, Blob string
+	Table, WithoutRowID            string
+}
+
+func (d *Dialect) expand(stmt string) string {
+	t := d.Types
+	return strings.NewReplacer(
+		"{{pk}}", t.PK, "{{int}}", t.Int, "{{real}}", t.Real, "{{key}}", t.Key,
+		"{{text}}", t.Text, "{{blob}}", t.Blob, "{{table}}", t.Table, "{{without_rowid}}", t.WithoutRowID,
+	).Replace(stmt)
 }
 
 // rebind turns "?" placeholders into "$1", "$2"... when the dialect wants

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -10,6 +11,12 @@ import (
 	"strings"
 	"time"
 )
+
+// migrations holds the schema changes, written once for every database
+// with type macros that each dialect expands.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // Migration is one numbered schema change.
 type Migration struct {
@@ -76,7 +83,11 @@ func splitStatements(body string) []string {
 // exactly once. A database written by a newer version of the dashboard
 // (a version we do not know) is refused rather than misread.
 func (s *Store) migrate(ctx context.Context) error {
-	migs, err := LoadMigrations(s.d.Migrations)
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	migs, err := LoadMigrations(sub)
 	if err != nil {
 		return err
 	}
@@ -135,6 +146,7 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 	}
 	defer tx.Rollback()
 	for _, st := range m.Statements {
+		st = s.d.expand(st)
 		if _, err := tx.ExecContext(ctx, st); err != nil {
 			return fmt.Errorf("%w\nin: %s", err, st)
 		}

@@ -73,6 +73,7 @@ func (w *writeTx) write(b *store.Batch) error {
 // endpointID returns the id of an endpoint, creating it with the given
 // level when missing. An existing endpoint keeps its level.
 func (w *writeTx) endpointID(service, name string, level int, firstSeen time.Time) (int64, error) {
+	service, name = store.Clip(service), store.Clip(name)
 	k := idKey{"gmd_endpoints", service, name}
 	if id, ok := w.cached(k); ok {
 		return id, nil
@@ -89,6 +90,7 @@ func (w *writeTx) endpointID(service, name string, level int, firstSeen time.Tim
 
 // nameID returns the id of a version or instance, creating it when missing.
 func (w *writeTx) nameID(table, service, name string, firstSeen time.Time) (int64, error) {
+	service, name = store.Clip(service), store.Clip(name)
 	k := idKey{table, service, name}
 	if id, ok := w.cached(k); ok {
 		return id, nil
@@ -126,6 +128,7 @@ func (w *writeTx) lookup(k idKey) (int64, error) {
 // method records that an endpoint answers a method. The cache key reuses
 // idKey with the endpoint id as "service".
 func (w *writeTx) method(endpointID int64, method string) error {
+	method = store.Clip(method)
 	k := idKey{"gmd_endpoint_methods", strconv.FormatInt(endpointID, 10), method}
 	if _, ok := w.cached(k); ok {
 		return nil
@@ -181,8 +184,8 @@ func (w *writeTx) requests(reqs []store.Request) error {
 			}
 			us := r.Start.UnixMicro()
 			last[ids.endpoint] = max(last[ids.endpoint], us)
-			args = append(args, ids.endpoint, ids.version, ids.instance, r.Method, r.Status, us,
-				r.Duration.Microseconds(), r.Group, r.IP)
+			args = append(args, ids.endpoint, ids.version, ids.instance, store.Clip(r.Method), r.Status, us,
+				r.Duration.Microseconds(), store.Clip(r.Group), store.Clip(r.IP))
 		}
 		q := w.s.d.rebind("INSERT INTO gmd_requests (" + strings.Join(requestCols, ", ") + ") VALUES " + values(len(requestCols), len(chunk)))
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {

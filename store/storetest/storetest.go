@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -474,5 +475,13 @@ func testOddStrings(t *testing.T, s store.Store) {
 	got := all(t, s, store.RequestFilter{Endpoint: odd})
 	if len(got) != 1 || got[0].Endpoint != odd || got[0].Group != r.Group {
 		t.Errorf("odd strings did not round-trip: %+v", got)
+	}
+	// Names longer than MaxName are clipped alike everywhere.
+	long := req(strings.Repeat("é", store.MaxName+20), 2)
+	long.Group = strings.Repeat("g", 1000)
+	write(t, s, &store.Batch{Requests: []store.Request{long}})
+	got = all(t, s, store.RequestFilter{Endpoint: store.Clip(long.Endpoint)})
+	if len(got) != 1 || got[0].Endpoint != strings.Repeat("é", store.MaxName) || len(got[0].Group) != store.MaxName {
+		t.Errorf("long names: %d rows, %+v", len(got), got)
 	}
 }
