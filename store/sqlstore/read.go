@@ -74,6 +74,7 @@ func (s *Store) SetLevel(ctx context.Context, service, endpoint string, level in
 	if level < store.LevelOff || level > store.MaxLevel {
 		return fmt.Errorf("level %d: want 0 to %d", level, store.MaxLevel)
 	}
+	service, endpoint = store.Clip(service), store.Clip(endpoint)
 	res, err := s.w.ExecContext(ctx, s.d.rebind(`UPDATE gmd_endpoints SET level = ? WHERE service = ? AND name = ?`), level, service, endpoint)
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func (s *Store) Requests(ctx context.Context, f store.RequestFilter, fn func(*st
 		wh.add("e.service = ?", f.Service)
 	}
 	if f.Endpoint != "" {
-		wh.add("e.name = ?", f.Endpoint)
+		wh.add("e.name = ?", store.Clip(f.Endpoint))
 	}
 	if !f.Since.IsZero() {
 		wh.add("r.start_us >= ?", f.Since.UnixMicro())
@@ -193,7 +194,7 @@ func (s *Store) Rollups(ctx context.Context, f store.RollupFilter) ([]store.Roll
 		wh.add("e.service = ?", f.Service)
 	}
 	if f.Endpoint != "" {
-		wh.add("e.name = ?", f.Endpoint)
+		wh.add("e.name = ?", store.Clip(f.Endpoint))
 	}
 	if !f.Since.IsZero() {
 		wh.add("x.hour_us >= ?", store.HourOf(f.Since).UnixMicro())
