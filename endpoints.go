@@ -79,9 +79,10 @@ func (g *registry) get(name string) *endpoint {
 }
 
 // lookup returns the endpoint called name, or nil.
-func (g *registry) lookup(name string) *endpoint { return (*g.m.Load())[name] }
+func (g *registry) lookup(name string) *endpoint { return (*g.m.Load())[store.Clip(name)] }
 
 func (g *registry) add(name string, level int, methods []string) *endpoint {
+	name = store.Clip(name) // as the store keeps it
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	old := *g.m.Load()
