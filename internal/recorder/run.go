@@ -12,15 +12,14 @@ import (
 // delays the recorder instead of stopping it.
 const writeTimeout = 30 * time.Second
 
-// pollInterval is how often the writer looks into the ring when nothing
-// nudges it. At the default queue size, it leaves room for more than a
-// million requests per second between polls.
-const pollInterval = 10 * time.Millisecond
-
 func (r *Recorder) run() {
 	defer close(r.done)
 	batch := r.newBatch()
-	poll := time.NewTicker(min(pollInterval, r.opts.FlushInterval))
+	// The writer looks into the ring once per flush interval, and when a
+	// producer nudges it because another sixteenth of the ring filled up, so
+	// an idle service wakes it once a second and a busy one often enough
+	// that the ring does not overflow.
+	poll := time.NewTicker(r.opts.FlushInterval)
 	defer poll.Stop()
 	lastFlush := time.Now()
 	ctx := context.Background()
