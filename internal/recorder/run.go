@@ -31,7 +31,7 @@ func (r *Recorder) run() {
 			r.drain(cctx, batch)
 			return
 		}
-		batch = r.take(batch)
+		batch = r.take(ctx, batch)
 		if time.Since(lastFlush) >= r.opts.FlushInterval {
 			if len(batch) > 0 {
 				r.enqueue(batch)
@@ -45,14 +45,14 @@ func (r *Recorder) run() {
 
 // take moves every sample waiting in the ring into batch, handing full
 // batches to the backlog and writing them.
-func (r *Recorder) take(batch []store.Request) []store.Request {
+func (r *Recorder) take(ctx context.Context, batch []store.Request) []store.Request {
 	var s Sample
 	for r.q.pop(&s) {
 		batch = append(batch, r.request(s))
 		if len(batch) >= r.opts.BatchSize {
 			r.enqueue(batch)
 			batch = r.newBatch()
-			r.writeBacklog(context.Background(), false)
+			r.writeBacklog(ctx, false)
 		}
 	}
 	return batch
@@ -61,14 +61,7 @@ func (r *Recorder) take(batch []store.Request) []store.Request {
 // drain writes what is queued when Close is called, retrying a failing
 // store (with backoff) until ctx ends.
 func (r *Recorder) drain(ctx context.Context, batch []store.Request) {
-	var s Sample
-	for r.q.pop(&s) {
-		batch = append(batch, r.request(s))
-		if len(batch) >= r.opts.BatchSize {
-			r.enqueue(batch)
-			batch = r.newBatch()
-		}
-	}
+	batch = r.take(ctx, batch)
 	if len(batch) > 0 {
 		r.enqueue(batch)
 	}
