@@ -133,7 +133,14 @@ func New(s store.Store, o Options) *Recorder {
 		closing: make(chan context.Context, 1),
 		done:    make(chan struct{}),
 	}
-	r.nudgeMask = uint64(max(1, r.q.capacity()/16) - 1)
+	// Nudge the writer every 2^k samples, 2^k being at most a sixteenth of
+	// the ring and at most a batch: it then writes full batches promptly
+	// and drains the ring long before it overflows.
+	every := 1
+	for every*2 <= min(r.q.capacity()/16, o.BatchSize) {
+		every *= 2
+	}
+	r.nudgeMask = uint64(every - 1)
 	go r.run()
 	return r
 }
@@ -151,9 +158,9 @@ func (r *Recorder) Add(s Sample) bool {
 		return false
 	}
 	if pos&r.nudgeMask == 0 {
-		// A sixteenth of the ring filled since the last nudge: wake the
-		// writer now rather than at its next poll. At 16384 slots that is
-		// one wake-up per 1024 requests, a few ns each when spread out.
+		// Another nudgeMask+1 samples since the last nudge: wake the writer
+		// now rather than at its next poll. At the defaults that is one
+		// wake-up per 512 requests, a few ns each when spread out.
 		select {
 		case r.wake <- struct{}{}:
 		default:

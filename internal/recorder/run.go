@@ -16,7 +16,7 @@ func (r *Recorder) run() {
 	defer close(r.done)
 	batch := r.newBatch()
 	// The writer looks into the ring once per flush interval, and when a
-	// producer nudges it because another sixteenth of the ring filled up, so
+	// producer nudges it (see Add), so
 	// an idle service wakes it once a second and a busy one often enough
 	// that the ring does not overflow.
 	poll := time.NewTicker(r.opts.FlushInterval)
