@@ -1,6 +1,9 @@
 package chart
 
-import "html/template"
+import (
+	"html/template"
+	"math"
+)
 
 // Bubble is one cell of a BubblePlot.
 type Bubble struct {
@@ -20,5 +23,165 @@ type BubblePlot struct {
 	SizeUnit         string
 }
 
+// labelIndex lists labels in order, then those only the bubbles name, and
+// maps each to its position. A label given twice keeps its first place.
+func labelIndex(given []string, fromBubbles func(int) string, n int) ([]string, map[string]int) {
+	idx := make(map[string]int, len(given))
+	var out []string
+	add := func(s string) {
+		if _, ok := idx[s]; !ok {
+			idx[s] = len(out)
+			out = append(out, s)
+		}
+	}
+	for _, s := range given {
+		add(s)
+	}
+	for i := 0; i < n; i++ {
+		add(fromBubbles(i))
+	}
+	return out, idx
+}
+
 // SVG renders the bubble plot.
-func (c BubblePlot) SVG() template.HTML { return noData("bubble", c.Title) }
+func (c BubblePlot) SVG() template.HTML {
+	title := c.Title
+	if title == "" {
+		title = "Bubble plot"
+	}
+	maxS, any := 0.0, false
+	for _, b := range c.Bubbles {
+		if finite(b.Size) {
+			any = true
+			maxS = math.Max(maxS, b.Size)
+		}
+	}
+	if !any {
+		return noData("bubble", c.Title)
+	}
+	xs, xi := labelIndex(c.XLabels, func(i int) string { return c.Bubbles[i].X }, len(c.Bubbles))
+	ys, yi := labelIndex(c.YLabels, func(i int) string { return c.Bubbles[i].Y }, len(c.Bubbles))
+
+	colors := seriesColors(xs, nil)
+	const W = defaultWidth
+	rowH := math.Max(14, math.Min(34, 640/float64(len(ys))))
+	labelW := 0.0
+	for _, y := range ys {
+		labelW = math.Max(labelW, textWidth(y))
+	}
+	labelW = math.Min(labelW, 200)
+	p := area{x0: labelW + 16, x1: W - 8}
+	if c.Title != "" {
+		p.y0 = 28
+	}
+	p.y0 += 24 // column labels
+	colW := p.w() / float64(len(xs))
+	if colW > 160 {
+		// Few columns: keep them close enough to compare bubbles across.
+		colW = 160
+		p.x1 = p.x0 + colW*float64(len(xs))
+	}
+	p.y1 = p.y0 + rowH*float64(len(ys))
+	rMax := math.Max(2, math.Min(colW, rowH)/2-1)
+	radius := func(s float64) float64 {
+		if !(s > 0) || !(maxS > 0) {
+			return 2
+		}
+		return math.Max(2, rMax*math.Sqrt(s/maxS))
+	}
+	keyH := 2*math.Max(rMax, 6) + 16
+	H := p.y1 + 10 + keyH
+
+	cv := begin("bubble", title, W, H, 1024+len(c.Bubbles)*200+(len(xs)+len(ys))*120)
+	cv.heading(c.Title)
+
+	// Grid: a line through every row and column, so a bubble is easy to
+	// trace back to its labels.
+	cv.s(`<g class="gmd-grid-lines" stroke="` + gridColor + `">`)
+	for i := range ys {
+		y := p.y0 + (float64(i)+0.5)*rowH
+		cv.line("gmd-grid", p.x0, y, p.x1, y, "")
+	}
+	for j := range xs {
+		x := p.x0 + (float64(j)+0.5)*colW
+		cv.line("gmd-grid", x, p.y0, x, p.y1, "")
+	}
+	cv.s(`</g>`)
+
+	// Row labels, thinned when rows are too low for the text.
+	k := labelStep(len(ys), 4, rowH)
+	cv.s(`<g class="gmd-axis gmd-axis-y">`)
+	for i := 0; i < len(ys); i += k {
+		s := fit(ys[i], labelW)
+		cv.s(`<text class="gmd-tick" text-anchor="end" fill="` + tickColor + `"`)
+		cv.f("x", p.x0-8)
+		cv.f("y", p.y0+(float64(i)+0.5)*rowH+4)
+		cv.s(">")
+		if s != ys[i] {
+			cv.title(ys[i])
+		}
+		cv.esc(s)
+		cv.s("</text>")
+	}
+	cv.s(`</g>`)
+	top := p
+	top.y1 = p.y0 - 8
+	cv.categoryLabels(xs, top, top.y1)
+
+	cv.s(`<g class="gmd-bubbles">`)
+	var hover []byte
+	for _, b := range c.Bubbles {
+		if !finite(b.Size) {
+			continue
+		}
+		x := p.x0 + (float64(xi[b.X])+0.5)*colW
+		y := p.y0 + (float64(yi[b.Y])+0.5)*rowH
+		hover = append(hover[:0], b.Y...)
+		hover = append(hover, " × "...)
+		hover = append(hover, b.X...)
+		hover = append(hover, '\n')
+		hover = appendFormat(hover, b.Size, c.SizeUnit)
+		if b.Count > 0 {
+			hover = append(hover, " · n="...)
+			hover = appendFormat(hover, float64(b.Count), "")
+		}
+		if b.Note != "" {
+			hover = append(hover, '\n')
+			hover = append(hover, b.Note...)
+		}
+		cv.s(`<circle class="gmd-bubble" fill-opacity="0.7" stroke-width="1"`)
+		cv.a("data-series", b.X)
+		cv.f("cx", x)
+		cv.f("cy", y)
+		cv.f("r", radius(b.Size))
+		color := colors[xi[b.X]]
+		cv.a("fill", color)
+		cv.a("stroke", color)
+		cv.s(">")
+		cv.title(string(hover))
+		cv.s("</circle>")
+	}
+	cv.s(`</g>`)
+
+	// Size key: three reference bubbles drawn to the same scale.
+	if !(maxS > 0) {
+		return cv.html()
+	}
+	cv.s(`<g class="gmd-legend gmd-size-key">`)
+	x := p.x0
+	cy := p.y1 + 10 + keyH/2
+	for _, f := range [...]float64{1, 0.5, 0.1} {
+		v := maxS * f
+		r := radius(v)
+		cv.s(`<circle class="gmd-key-bubble" fill="none" stroke="` + axisColor + `"`)
+		cv.f("cx", x+r)
+		cv.f("cy", cy)
+		cv.f("r", r)
+		cv.s("/>")
+		l := Format(v, c.SizeUnit)
+		cv.tick(x+2*r+6, cy+4, "start", l)
+		x += 2*r + 6 + textWidth(l) + 20
+	}
+	cv.s(`</g>`)
+	return cv.html()
+}

@@ -1,5 +1,7 @@
 package chart
 
+import "sort"
+
 // palette holds colors of similar weight spread around the hue circle, with
 // lightness alternating between neighbouring hues so that two nearby hues
 // still differ. Every color keeps a contrast of at least 3:1 against white,
@@ -16,8 +18,8 @@ const paletteSize = len(palette) / 7
 // Color returns a stable color ("#rrggbb") for a name such as a version, a
 // user, an IP address or an endpoint: the name is hashed into a palette chosen
 // for legibility on white, so a name keeps its color on every page, in every
-// process and on every run. Two names may share a color; a chart that shows
-// several series also labels them in a legend.
+// process and on every run. Two names may share a color; a chart that would
+// show both moves one of them to another color (see Series.Color).
 func Color(name string) string {
 	i := int(hashName(name) % uint32(paletteSize))
 	return palette[i*7 : i*7+7]
@@ -37,4 +39,97 @@ func hashName(s string) uint32 {
 	h *= 0x846ca68b
 	h ^= h >> 16
 	return h
+}
+
+// seriesColors returns the color of each of a chart's series: the given
+// color when set, else Color(name). Two names that hash to the same or to
+// neighbouring colors in one chart would be hard to tell apart, so all but
+// the first of them (in name order, so the outcome depends only on the set
+// of names) take the free palette color farthest in hue from those in use. A name is shown
+// in the same color wherever the same names meet, which is the common case
+// on one page (the same versions, the same users).
+func seriesColors(names, given []string) []string {
+	out := make([]string, len(names))
+	var used [paletteSize]bool
+	var auto []string
+	for i, n := range names {
+		g := ""
+		if i < len(given) {
+			g = given[i]
+		}
+		if g != "" {
+			out[i] = safeColor(g, n)
+			if k := paletteIndex(out[i]); k >= 0 {
+				used[k] = true
+			}
+			continue
+		}
+		auto = append(auto, n)
+	}
+	if len(auto) == 0 {
+		return out
+	}
+	sort.Strings(auto)
+	assigned := make(map[string]int, len(auto))
+	for _, n := range auto {
+		if _, ok := assigned[n]; ok {
+			continue
+		}
+		k := int(hashName(n) % uint32(paletteSize))
+		// Neighbouring palette colors are distinct but close; move away
+		// from a taken neighbour too, when a better slot is still free.
+		if d := nearestUsed(&used, k); d < 2 {
+			if f := farthestFree(&used, k); f != k && (d == 0 || nearestUsed(&used, f) >= 2) {
+				k = f
+			}
+		}
+		used[k] = true
+		assigned[n] = k
+	}
+	for i, n := range names {
+		if out[i] == "" {
+			k := assigned[n]
+			out[i] = palette[k*7 : k*7+7]
+		}
+	}
+	return out
+}
+
+// nearestUsed returns the distance around the hue circle from slot k to the
+// nearest used slot (0 when k is used, paletteSize when none is).
+func nearestUsed(used *[paletteSize]bool, k int) int {
+	d := paletteSize
+	for j := 0; j < paletteSize; j++ {
+		if used[j] {
+			dist := (k - j + paletteSize) % paletteSize
+			d = min(d, dist, paletteSize-dist)
+		}
+	}
+	return d
+}
+
+// farthestFree returns the unused palette slot whose nearest used slot is
+// farthest away around the hue circle (the palette runs in hue order), or
+// want itself when every slot is taken.
+func farthestFree(used *[paletteSize]bool, want int) int {
+	best, bestD := want, -1
+	for off := 1; off < paletteSize; off++ {
+		k := (want + off) % paletteSize
+		if used[k] {
+			continue
+		}
+		if d := nearestUsed(used, k); d > bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func paletteIndex(c string) int {
+	for k := 0; k < paletteSize; k++ {
+		if palette[k*7:k*7+7] == c {
+			return k
+		}
+	}
+	return -1
 }

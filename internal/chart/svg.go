@@ -71,9 +71,13 @@ func appendNum(b []byte, v float64) []byte {
 // XML 1.0 cannot carry at all (control characters, invalid UTF-8, U+FFFE/
 // U+FFFF) become U+FFFD: escaping them as character references would still
 // make the document ill-formed.
-func (c *canvas) esc(s string) { c.b = appendEsc(c.b, s) }
+func (c *canvas) esc(s string) { c.b = appendEsc(c.b, s, false) }
 
-func appendEsc(b []byte, s string) []byte {
+// escText is esc for element content, where a newline is kept: browsers show
+// it as a line break in hover titles.
+func (c *canvas) escText(s string) { c.b = appendEsc(c.b, s, true) }
+
+func appendEsc(b []byte, s string, keepNewline bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		ch := s[i]
@@ -90,6 +94,9 @@ func appendEsc(b []byte, s string) []byte {
 				rep = "&#34;"
 			case ch == '\'':
 				rep = "&#39;"
+			case ch == '\n' && keepNewline:
+				i++
+				continue
 			case ch == '\t' || ch == '\n' || ch == '\r':
 				rep = " " // attribute values would normalize them anyway
 			case ch < 0x20 || ch == 0x7f:
@@ -133,24 +140,153 @@ func (c *canvas) heading(title string) {
 		return
 	}
 	c.s(`<text class="gmd-title" x="0" y="16" font-size="14" font-weight="600">`)
-	c.esc(truncate(title, int(defaultWidth/7.5)))
+	// Estimated at the base size, the bold 14-unit title is about 1.3 times wider.
+	c.esc(fit(title, defaultWidth/1.3))
 	c.s(`</text>`)
 }
 
-// truncate shortens s to at most n characters, marking the cut with an
-// ellipsis; callers keep the full text in a <title>.
-func truncate(s string, n int) string {
-	if n < 1 {
-		n = 1
+// f writes a numeric attribute.
+func (c *canvas) f(name string, v float64) {
+	c.b = append(c.b, ' ')
+	c.b = append(c.b, name...)
+	c.b = append(c.b, '=', '"')
+	c.b = appendNum(c.b, v)
+	c.b = append(c.b, '"')
+}
+
+// a writes a string attribute, escaped.
+func (c *canvas) a(name, v string) {
+	c.b = append(c.b, ' ')
+	c.b = append(c.b, name...)
+	c.b = append(c.b, '=', '"')
+	c.b = appendEsc(c.b, v, false)
+	c.b = append(c.b, '"')
+}
+
+// title writes a hover title as the first child of the mark just opened.
+func (c *canvas) title(s string) {
+	c.s("<title>")
+	c.escText(s)
+	c.s("</title>")
+}
+
+// rect writes a rectangle with a hover title. Negative sizes are turned
+// around, so bad input still gives a valid element.
+func (c *canvas) rect(class string, x, y, w, h float64, fill, hover string) {
+	if w < 0 {
+		x, w = x+w, -w
 	}
-	if utf8.RuneCountInString(s) <= n {
+	if h < 0 {
+		y, h = y+h, -h
+	}
+	c.s("<rect")
+	if class != "" {
+		c.a("class", class)
+	}
+	c.f("x", x)
+	c.f("y", y)
+	c.f("width", w)
+	c.f("height", h)
+	if fill != "" {
+		c.a("fill", fill)
+	}
+	if hover == "" {
+		c.s("/>")
+		return
+	}
+	c.s(">")
+	c.title(hover)
+	c.s("</rect>")
+}
+
+// line writes a line segment.
+func (c *canvas) line(class string, x1, y1, x2, y2 float64, stroke string) {
+	c.s("<line")
+	if class != "" {
+		c.a("class", class)
+	}
+	c.f("x1", x1)
+	c.f("y1", y1)
+	c.f("x2", x2)
+	c.f("y2", y2)
+	if stroke != "" {
+		c.a("stroke", stroke)
+	}
+	c.s("/>")
+}
+
+// text writes a text element; anchor is "start", "middle" or "end".
+func (c *canvas) text(class string, x, y float64, anchor, s string) {
+	c.s("<text")
+	if class != "" {
+		c.a("class", class)
+	}
+	c.f("x", x)
+	c.f("y", y)
+	if anchor != "" && anchor != "start" {
+		c.a("text-anchor", anchor)
+	}
+	c.s(">")
+	c.esc(s)
+	c.s("</text>")
+}
+
+// textWidth estimates the rendered width of s at the base font size; the
+// estimate errs on the wide side so that labels thinned or truncated by it
+// do not collide.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += runeWidth(r)
+	}
+	return w
+}
+
+func runeWidth(r rune) float64 {
+	switch {
+	case r == 'i' || r == 'l' || r == 'j' || r == '.' || r == ',' || r == ':' || r == '\'' || r == '|' || r == ' ':
+		return charWidth * 0.5
+	case r >= 'A' && r <= 'Z' || r == 'm' || r == 'w':
+		return charWidth * 1.25
+	case r < 0x1100:
+		return charWidth
+	case r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
+		(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) ||
+		(r >= 0xffe0 && r <= 0xffe6) || r >= 0x1f300:
+		return 2 * charWidth // wide East Asian characters and emoji
+	}
+	return charWidth
+}
+
+// fit truncates s with an ellipsis so that its estimated width stays
+// within w; callers keep the full text in a hover title.
+func fit(s string, w float64) string {
+	if textWidth(s) <= w {
 		return s
 	}
-	i, k := 0, 0
-	for i < len(s) && k < n-1 {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		k++
+	room := w - charWidth // for the ellipsis
+	acc := 0.0
+	for i, r := range s {
+		acc += runeWidth(r)
+		if acc > room {
+			return s[:i] + "…"
+		}
 	}
-	return s[:i] + "…"
+	return s
+}
+
+// safeColor returns c if it is a plain color value (hex or a CSS color
+// name or function), else the color of name: a color is written into an
+// attribute and must not smuggle anything else in.
+func safeColor(c, name string) string {
+	if c == "" || len(c) > 40 {
+		return Color(name)
+	}
+	for i := 0; i < len(c); i++ {
+		ch := c[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '#' || ch == '(' || ch == ')' || ch == ',' || ch == '.' || ch == '%' || ch == ' ') {
+			return Color(name)
+		}
+	}
+	return c
 }
