@@ -21,6 +21,7 @@ type BubblePlot struct {
 	XLabels, YLabels []string // columns and rows in order; labels only named by a bubble are added after them
 	Bubbles          []Bubble
 	SizeUnit         string
+	SizeLabel        string // what Size is, written before the size key: "average duration"
 }
 
 // labelIndex lists labels in order, then those only the bubbles name, and
@@ -89,10 +90,16 @@ func (c BubblePlot) SVG() template.HTML {
 		}
 		return math.Max(2, rMax*math.Sqrt(s/maxS))
 	}
+	// A tall plot repeats the column labels under it.
+	bottomLabels := p.y1-p.y0 > 400
+	keyTop := p.y1 + 10
+	if bottomLabels {
+		keyTop += 20
+	}
 	keyH := 2*math.Max(rMax, 6) + 16
-	H := p.y1 + 10 + keyH
+	H := keyTop + keyH
 
-	cv := begin("bubble", title, W, H, 1024+len(c.Bubbles)*200+(len(xs)+len(ys))*120)
+	cv := begin("bubble", title, W, H, 2048+len(c.Bubbles)*(110+len(c.SizeUnit))+(len(xs)+len(ys))*160)
 	cv.heading(c.Title)
 
 	// Grid: a line through every row and column, so a bubble is easy to
@@ -127,39 +134,54 @@ func (c BubblePlot) SVG() template.HTML {
 	top := p
 	top.y1 = p.y0 - 8
 	cv.categoryLabels(xs, top, top.y1)
+	if bottomLabels {
+		cv.categoryLabels(xs, p, p.y1+18)
+	}
 
-	cv.s(`<g class="gmd-bubbles">`)
+	// Bubbles grouped by column, which sets their color once for all.
+	byColumn := make([][]int, len(xs))
+	for i, b := range c.Bubbles {
+		if finite(b.Size) {
+			byColumn[xi[b.X]] = append(byColumn[xi[b.X]], i)
+		}
+	}
+	cv.s(`<g class="gmd-bubbles" fill-opacity="0.7" stroke-width="1">`)
 	var hover []byte
-	for _, b := range c.Bubbles {
-		if !finite(b.Size) {
+	for j, col := range byColumn {
+		if len(col) == 0 {
 			continue
 		}
-		x := p.x0 + (float64(xi[b.X])+0.5)*colW
-		y := p.y0 + (float64(yi[b.Y])+0.5)*rowH
-		hover = append(hover[:0], b.Y...)
-		hover = append(hover, " × "...)
-		hover = append(hover, b.X...)
-		hover = append(hover, '\n')
-		hover = appendFormat(hover, b.Size, c.SizeUnit)
-		if b.Count > 0 {
-			hover = append(hover, " · n="...)
-			hover = appendFormat(hover, float64(b.Count), "")
-		}
-		if b.Note != "" {
-			hover = append(hover, '\n')
-			hover = append(hover, b.Note...)
-		}
-		cv.s(`<circle class="gmd-bubble" fill-opacity="0.7" stroke-width="1"`)
-		cv.a("data-series", b.X)
-		cv.f("cx", x)
-		cv.f("cy", y)
-		cv.f("r", radius(b.Size))
-		color := colors[xi[b.X]]
-		cv.a("fill", color)
-		cv.a("stroke", color)
+		x := p.x0 + (float64(j)+0.5)*colW
+		cv.s(`<g class="gmd-series"`)
+		cv.a("data-series", xs[j])
+		cv.a("fill", colors[j])
+		cv.a("stroke", colors[j])
 		cv.s(">")
-		cv.title(string(hover))
-		cv.s("</circle>")
+		for _, i := range col {
+			b := c.Bubbles[i]
+			y := p.y0 + (float64(yi[b.Y])+0.5)*rowH
+			hover = append(hover[:0], b.Y...)
+			hover = append(hover, " × "...)
+			hover = append(hover, b.X...)
+			hover = append(hover, '\n')
+			hover = appendFormat(hover, b.Size, c.SizeUnit)
+			if b.Count > 0 {
+				hover = append(hover, " · n="...)
+				hover = appendFormat(hover, float64(b.Count), "")
+			}
+			if b.Note != "" {
+				hover = append(hover, '\n')
+				hover = append(hover, b.Note...)
+			}
+			cv.s(`<circle class="gmd-bubble"`)
+			cv.f("cx", x)
+			cv.f("cy", y)
+			cv.f("r", radius(b.Size))
+			cv.s(">")
+			cv.title(string(hover))
+			cv.s("</circle>")
+		}
+		cv.s(`</g>`)
 	}
 	cv.s(`</g>`)
 
@@ -169,9 +191,20 @@ func (c BubblePlot) SVG() template.HTML {
 	}
 	cv.s(`<g class="gmd-legend gmd-size-key">`)
 	x := p.x0
-	cy := p.y1 + 10 + keyH/2
-	for _, f := range [...]float64{1, 0.5, 0.1} {
-		v := maxS * f
+	cy := keyTop + keyH/2
+	if c.SizeLabel != "" {
+		l := fit(c.SizeLabel, 240)
+		cv.tick(x, cy+4, "start", l)
+		x += textWidth(l) + 12
+	}
+	last := math.Inf(1)
+	for _, f := range [...]float64{1, 1.0 / 3, 1.0 / 10} {
+		// Round values read better in a key than fractions of the maximum.
+		v := niceFloor(maxS * f)
+		if v >= last {
+			continue
+		}
+		last = v
 		r := radius(v)
 		cv.s(`<circle class="gmd-key-bubble" fill="none" stroke="` + axisColor + `"`)
 		cv.f("cx", x+r)
@@ -184,4 +217,19 @@ func (c BubblePlot) SVG() template.HTML {
 	}
 	cv.s(`</g>`)
 	return cv.html()
+}
+
+// niceFloor returns the largest of 1, 2 or 5 times a power of ten that is
+// at most v, or v itself when it is not positive.
+func niceFloor(v float64) float64 {
+	if !(v > 0) || !finite(v) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range [...]float64{5, 2, 1} {
+		if m*p <= v*(1+1e-9) {
+			return m * p
+		}
+	}
+	return p
 }

@@ -128,11 +128,11 @@ func (c FlameGraph) SVG() template.HTML {
 			fill = "#e5e7eb"
 		}
 		cv.s(`<g class="gmd-frame" data-x="`)
-		cv.b = strconv.AppendFloat(cv.b, math.Round(it.x*1e6)/1e6, 'f', -1, 64)
+		cv.b = (strconv.AppendFloat(cv.b, math.Round(it.x*1e6)/1e6, 'f', -1, 64))
 		cv.s(`" data-w="`)
-		cv.b = strconv.AppendFloat(cv.b, math.Round(it.w*1e6)/1e6, 'f', -1, 64)
+		cv.b = (strconv.AppendFloat(cv.b, math.Round(it.w*1e6)/1e6, 'f', -1, 64))
 		cv.s(`" data-depth="`)
-		cv.b = strconv.AppendInt(cv.b, int64(it.depth), 10)
+		cv.b = (strconv.AppendInt(cv.b, int64(it.depth), 10))
 		cv.s(`">`)
 		hover = append(hover[:0], it.f.Name...)
 		hover = append(hover, '\n')

@@ -229,7 +229,29 @@ func goldenCases() []galleryCase {
 			return BoxPlot{Title: "One value", Unit: "ms", Boxes: []Box{{Label: "v1", Min: 5, Q1: 5, Median: 5, Q3: 5, Max: 5, N: 1}}}.SVG()
 		}},
 		{"bubble_users", func() template.HTML {
-			return BubblePlot{Title: "Average duration per user and version", XLabels: vs, YLabels: users, Bubbles: bubbles, SizeUnit: "ms"}.SVG()
+			return BubblePlot{Title: "Average duration per user and version", XLabels: vs, YLabels: users, Bubbles: bubbles, SizeUnit: "ms", SizeLabel: "average duration"}.SVG()
+		}},
+		{"bubble_hundreds", func() template.HTML {
+			var bs []Bubble
+			for u := 0; u < 300; u++ {
+				for v := 0; v < 8; v++ {
+					if (u+v)%3 != 0 {
+						bs = append(bs, Bubble{X: fmt.Sprintf("v2.%d", v), Y: fmt.Sprintf("10.0.%d.%d", u/256, u%256), Size: float64((u*v*7)%97 + 1), Count: int64(u)})
+					}
+				}
+			}
+			return BubblePlot{Title: "300 addresses × 8 versions", Bubbles: bs, SizeUnit: "ms"}.SVG()
+		}},
+		{"lines_many_series", func() template.HTML {
+			var ss []TimeSeries
+			for k := 0; k < 14; k++ {
+				s := TimeSeries{Name: fmt.Sprintf("GET /api/resource-%d/{id}", k)}
+				for d := 0; d < 30; d++ {
+					s.Points = append(s.Points, Point{day(d), float64(100*k) + 50*math.Sin(float64(d+k))})
+				}
+				ss = append(ss, s)
+			}
+			return Lines{Title: "Requests per day, 14 endpoints", Series: ss, Unit: "requests"}.SVG()
 		}},
 		{"lines_status", func() template.HTML {
 			return Lines{Title: "Status codes over time", Series: status, Unit: "requests", Loc: loc}.SVG()

@@ -107,7 +107,7 @@ func (h Heatmap) SVG() template.HTML {
 	}
 	cellW := p.w() / float64(nc)
 
-	c := begin("heatmap", title, W, H, 200+nr*nc*120)
+	c := begin("heatmap", title, W, H, 2048+nr*nc*(130+len(h.Unit)+len(h.RowName)+len(h.ColumnName)))
 	c.heading(h.Title)
 	c.heatLegend(maxV, h.Unit, W-4, 8)
 
@@ -117,6 +117,7 @@ func (h Heatmap) SVG() template.HTML {
 	}
 	c.s(`<g class="gmd-cells">`)
 	var hover []byte
+	var shades [101]string // colors by rounded share, computed once each
 	for i := 0; i < nr; i++ {
 		var row []float64
 		if i < len(h.Values) {
@@ -134,7 +135,11 @@ func (h Heatmap) SVG() template.HTML {
 			case !finite(v):
 				cls, fill = "gmd-cell gmd-missing", "#ffffff"
 			case v > 0 && maxV > 0:
-				fill = heatColor(math.Sqrt(v / maxV))
+				k := int(math.Round(100 * math.Min(1, math.Sqrt(v/maxV))))
+				if shades[k] == "" {
+					shades[k] = heatColor(float64(k) / 100)
+				}
+				fill = shades[k]
 			}
 			hover = hover[:0]
 			hover = appendPair(hover, h.ColumnName, colLabel(j))

@@ -45,10 +45,10 @@ func niceStep(raw float64) float64 {
 // niceTicks extends [lo, hi] to multiples of a nice step giving at most
 // about maxTicks intervals, and returns the extended bounds and the step.
 func niceTicks(lo, hi float64, maxTicks int) (nlo, nhi, step float64) {
-	lo, hi = clampDomain(lo), clampDomain(hi)
 	if !finite(lo) || !finite(hi) {
 		lo, hi = 0, 1
 	}
+	lo, hi = clampDomain(lo), clampDomain(hi)
 	if lo > hi {
 		lo, hi = hi, lo
 	}
@@ -243,8 +243,9 @@ func decimals(step float64) int {
 
 func tickLabel(v float64, dec int, suffix string) string {
 	if math.Abs(v) < 1e-12 {
-		if suffix == "" || suffix[0] != ' ' {
-			return "0" // "0k" reads oddly; "0 ms" still names the unit
+		switch suffix {
+		case "k", "M", "B", "T":
+			return "0" // "0k" reads oddly
 		}
 		v = 0
 	}

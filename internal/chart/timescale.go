@@ -91,17 +91,25 @@ func timeTicks(t0, t1 time.Time, loc *time.Location, maxTicks int) []timeTick {
 	const limit = 1000
 	switch {
 	case st.d > 0:
+		// Steps within a day count wall-clock time from local midnight, so
+		// that a 6-hour step gives 00:00, 06:00, 12:00, 18:00 on the day
+		// daylight-saving time starts as on any other.
+		secs := int(st.d / time.Second)
 		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
 		for i := 0; i < limit && !day.After(t1); i++ {
-			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
-			first := day
-			if t0.After(day) {
-				first = day.Add(t0.Sub(day).Truncate(st.d))
+			dy, dm, dd := day.Date()
+			k := 0
+			if dy == y && dm == m && dd == d {
+				k = (t0.Hour()*3600 + t0.Minute()*60 + t0.Second()) / secs
 			}
-			for t, j := first, 0; t.Before(next) && j < limit; t, j = t.Add(st.d), j+1 {
+			for j := 0; k*secs < 86400 && j < limit; k, j = k+1, j+1 {
+				t := time.Date(dy, dm, dd, 0, 0, k*secs, 0, loc)
+				if t.After(t1) {
+					break
+				}
 				add(t)
 			}
-			day = next
+			day = time.Date(dy, dm, dd+1, 0, 0, 0, 0, loc)
 		}
 	case st.days > 0:
 		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
