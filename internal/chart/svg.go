@@ -52,7 +52,6 @@ func (c *canvas) html() template.HTML {
 
 func (c *canvas) s(s string) { c.b = append(c.b, s...) }
 
-
 // num writes a coordinate: at most two decimals, and 0 for anything that is
 // not a finite number, so that bad input never reaches the output as NaN.
 func (c *canvas) num(v float64) {
