@@ -24,5 +24,7 @@ const CSS = `svg.gmd-chart{display:block;width:100%;max-width:100%;height:auto;o
 .gmd-frame{cursor:pointer}
 .gmd-frame:hover rect{stroke:#111827;stroke-width:1}
 .gmd-frame-label{fill:#1f2937;font-size:11px;pointer-events:none}
+.gmd-frame.gmd-hidden{display:none}
+.gmd-frame.gmd-ancestor rect{opacity:.45}
 .gmd-legend-item{cursor:default}
 `

@@ -19,8 +19,12 @@
 // attributes, so it works under a Content-Security-Policy without
 // 'unsafe-inline'. Looks are set by presentation attributes that any
 // stylesheet overrides, and by class names (all prefixed "gmd-") that CSS,
-// the stylesheet to serve with the page, styles; a small external script may
-// read the data-* attributes to add tooltips or zoom the flame graph.
+// the stylesheet to serve with the page, styles. Script, served as a static
+// file, zooms the flame graph on click through its data-* attributes.
+//
+// Every chart is drawn in a viewBox 960 units wide (the height follows the
+// content) and is meant to be shown at about that width: text is 12 units
+// high, so a chart squeezed to half the width has 6-pixel text.
 //
 // Every string that reaches the output is escaped, and text that cannot
 // appear in XML (control characters, invalid UTF-8) is replaced, because

@@ -118,7 +118,7 @@ func (c FlameGraph) SVG() template.HTML {
 	H := top + float64(depth+1)*flameRow + 2
 	cv := begin("flame", title, W, H, 512+len(items)*260)
 	cv.heading(c.Title)
-	cv.s(`<g class="gmd-frames">`)
+	cv.s(`<g class="gmd-frames" font-size="11">`)
 	var hover []byte
 	for i, it := range items {
 		x, w := it.x*W, it.w*W
