@@ -174,7 +174,7 @@ func (c Bars) SVG() template.HTML {
 			hover = append(hover, name...)
 		}
 		hover = append(hover, '\n')
-		hover = appendFormat(hover, v, unit)
+		hover = appendExact(hover, v, unit)
 		return string(hover)
 	}
 	if barsAny {

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"math"
 	"sort"
-	"strconv"
 )
 
 // Box is one row of a BoxPlot: the five-number summary of a distribution.
@@ -208,11 +207,11 @@ func boxHover(b Box, unit string) string {
 		v    float64
 	}{{"\nmin ", b.Min}, {"\nQ1 ", b.Q1}, {"\nmedian ", b.Median}, {"\nQ3 ", b.Q3}, {"\nmax ", b.Max}} {
 		h = append(h, f.name...)
-		h = appendFormat(h, f.v, unit)
+		h = appendExact(h, f.v, unit)
 	}
 	if b.N > 0 {
 		h = append(h, "\nn = "...)
-		h = strconv.AppendInt(h, b.N, 10)
+		h = appendExact(h, float64(b.N), "")
 	}
 	return string(h)
 }

@@ -164,10 +164,10 @@ func (c BubblePlot) SVG() template.HTML {
 			hover = append(hover, " × "...)
 			hover = append(hover, b.X...)
 			hover = append(hover, '\n')
-			hover = appendFormat(hover, b.Size, c.SizeUnit)
+			hover = appendExact(hover, b.Size, c.SizeUnit)
 			if b.Count > 0 {
 				hover = append(hover, " · n="...)
-				hover = appendFormat(hover, float64(b.Count), "")
+				hover = appendExact(hover, float64(b.Count), "")
 			}
 			if b.Note != "" {
 				hover = append(hover, '\n')

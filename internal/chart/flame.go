@@ -136,7 +136,7 @@ func (c FlameGraph) SVG() template.HTML {
 		cv.s(`">`)
 		hover = append(hover[:0], it.f.Name...)
 		hover = append(hover, '\n')
-		hover = appendFormat(hover, it.valueRaw, c.Unit)
+		hover = appendExact(hover, it.valueRaw, c.Unit)
 		hover = append(hover, " ("...)
 		hover = appendFormat(hover, it.valueRaw/total*100, "%")
 		hover = append(hover, ')')

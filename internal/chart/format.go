@@ -160,3 +160,50 @@ func appendThousands(b []byte, digits string) []byte {
 	}
 	return b
 }
+
+// appendExact formats a value for a hover title, where the reader asks for
+// the number itself: counts in full ("12,345 requests", not "12.3k") and
+// durations to three significant digits ("12.4 ms", "1.23 s").
+func appendExact(b []byte, v float64, unit string) []byte {
+	if !finite(v) || math.Abs(v) >= 1e15 {
+		return appendFormat(b, v, unit)
+	}
+	switch unit {
+	case "s":
+		return appendExact(b, v*1000, "ms")
+	case "ms":
+		a := math.Abs(v)
+		if a < 0.001 || a >= 59500 {
+			return appendFormat(b, v, unit)
+		}
+		if v < 0 {
+			b = append(b, '-')
+		}
+		if a >= 999.5 {
+			return append(appendSig(b, a/1000, 3), " s"...)
+		}
+		return append(appendSig(b, a, 3), " ms"...)
+	case "%", "B":
+		return appendFormat(b, v, unit)
+	}
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	switch {
+	case v == math.Trunc(v) || v >= 1000:
+		b = appendGrouped(b, math.Round(v))
+	case v >= 100:
+		b = appendFixed(b, v, 1)
+	default:
+		b = appendSig(b, v, 3)
+	}
+	if unit == "" {
+		return b
+	}
+	b = append(b, ' ')
+	if v == 1 && len(unit) > 1 && unit[len(unit)-1] == 's' {
+		unit = unit[:len(unit)-1]
+	}
+	return append(b, unit...)
+}

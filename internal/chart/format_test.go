@@ -53,3 +53,31 @@ func TestFormat(t *testing.T) {
 		})
 	}
 }
+
+func TestExact(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    float64
+		unit string
+		want string
+	}{
+		{"count in full", 48213, "requests", "48,213 requests"},
+		{"large count in full", 123456789, "", "123,456,789"},
+		{"fractional count", 12.345, "", "12.3"},
+		{"fraction above a hundred", 123.45, "", "123.5"},
+		{"duration to three digits", 12.44, "ms", "12.4 ms"},
+		{"sub-millisecond", 0.4234, "ms", "0.423 ms"},
+		{"seconds", 1234, "ms", "1.23 s"},
+		{"minutes fall back to Format", 150000, "ms", "2.5 min"},
+		{"negative", -3.21, "ms", "-3.21 ms"},
+		{"singular", 1, "requests", "1 request"},
+		{"NaN", math.NaN(), "ms", "–"},
+		{"beyond exact", 1e16, "", "10,000T"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(appendExact(nil, tc.v, tc.unit)); got != tc.want {
+				t.Errorf("appendExact(%v, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
+			}
+		})
+	}
+}

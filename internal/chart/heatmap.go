@@ -147,7 +147,7 @@ func (h Heatmap) SVG() template.HTML {
 			hover = appendPair(hover, h.RowName, rowLabel(i))
 			hover = append(hover, '\n')
 			if finite(v) {
-				hover = appendFormat(hover, v, h.Unit)
+				hover = appendExact(hover, v, h.Unit)
 			} else {
 				hover = append(hover, "no data"...)
 			}

@@ -186,7 +186,7 @@ func (c Lines) SVG() template.HTML {
 			hover = append(hover, name...)
 		}
 		hover = append(hover, '\n')
-		hover = appendFormat(hover, v, c.Unit)
+		hover = appendExact(hover, v, c.Unit)
 		return string(hover)
 	}
 	cv.s(`<g class="gmd-lines">`)
