@@ -115,22 +115,7 @@ func (c BubblePlot) SVG() template.HTML {
 	}
 	cv.s(`</g>`)
 
-	// Row labels, thinned when rows are too low for the text.
-	k := labelStep(len(ys), 4, rowH)
-	cv.s(`<g class="gmd-axis gmd-axis-y">`)
-	for i := 0; i < len(ys); i += k {
-		s := fit(ys[i], labelW)
-		cv.s(`<text class="gmd-tick" text-anchor="end" fill="` + tickColor + `"`)
-		cv.f("x", p.x0-8)
-		cv.f("y", p.y0+(float64(i)+0.5)*rowH+4)
-		cv.s(">")
-		if s != ys[i] {
-			cv.title(ys[i])
-		}
-		cv.esc(s)
-		cv.s("</text>")
-	}
-	cv.s(`</g>`)
+	cv.rowLabels(ys, len(ys), p.x0-8, p.y0, rowH, labelW)
 	top := p
 	top.y1 = p.y0 - 8
 	cv.categoryLabels(xs, top, top.y1)

@@ -41,7 +41,11 @@ func appendFormat(b []byte, v float64, unit string) []byte {
 	case "B":
 		return appendBytes(b, v)
 	}
-	b = appendCount(b, v)
+	return appendUnit(appendCount(b, v), v, unit)
+}
+
+// appendUnit writes the unit after a count, made singular for exactly one.
+func appendUnit(b []byte, v float64, unit string) []byte {
 	if unit == "" {
 		return b
 	}
@@ -198,12 +202,5 @@ func appendExact(b []byte, v float64, unit string) []byte {
 	default:
 		b = appendSig(b, v, 3)
 	}
-	if unit == "" {
-		return b
-	}
-	b = append(b, ' ')
-	if v == 1 && len(unit) > 1 && unit[len(unit)-1] == 's' {
-		unit = unit[:len(unit)-1]
-	}
-	return append(b, unit...)
+	return appendUnit(b, v, unit)
 }

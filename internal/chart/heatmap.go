@@ -156,23 +156,11 @@ func (h Heatmap) SVG() template.HTML {
 	}
 	c.s(`</g>`)
 
-	// Row labels, thinned when rows are too low for the text.
-	k := labelStep(nr, 4, cellH)
-	c.s(`<g class="gmd-axis gmd-axis-y">`)
-	for i := 0; i < nr; i += k {
-		l := rowLabel(i)
-		s := fit(l, labelW)
-		c.s(`<text class="gmd-tick" text-anchor="end" fill="` + tickColor + `"`)
-		c.f("x", p.x0-6)
-		c.f("y", p.y0+(float64(i)+0.5)*cellH+4)
-		c.s(">")
-		if s != l {
-			c.title(l)
-		}
-		c.esc(s)
-		c.s("</text>")
+	rows := make([]string, nr)
+	for i := range rows {
+		rows[i] = rowLabel(i)
 	}
-	c.s(`</g>`)
+	c.rowLabels(rows, nr, p.x0-6, p.y0, cellH, labelW)
 	cols := make([]string, nc)
 	for j := range cols {
 		cols[j] = colLabel(j)

@@ -202,15 +202,34 @@ func (c *canvas) categoryLabels(labels []string, p area, y float64) {
 		half := textWidth(s) / 2
 		x = math.Max(x, half+2)
 		x = math.Min(x, defaultWidth-half-2)
-		c.s(`<text class="gmd-tick" text-anchor="middle" fill="` + tickColor + `"`)
-		c.f("x", x)
-		c.f("y", y)
-		c.s(">")
-		if s != labels[i] {
-			c.title(labels[i])
-		}
-		c.esc(s)
-		c.s("</text>")
+		c.fittedLabel(x, y, "middle", labels[i], s)
 	}
 	c.s(`</g>`)
+}
+
+// rowLabels writes labels right-aligned at x, centered on n rows of height
+// rowH from y0, cut to width and thinned so that they do not overlap.
+func (c *canvas) rowLabels(labels []string, n int, x, y0, rowH, width float64) {
+	k := labelStep(n, 4, rowH)
+	c.s(`<g class="gmd-axis gmd-axis-y">`)
+	for i := 0; i < n && i < len(labels); i += k {
+		c.fittedLabel(x, y0+(float64(i)+0.5)*rowH+4, "end", labels[i], fit(labels[i], width))
+	}
+	c.s(`</g>`)
+}
+
+// fittedLabel writes a tick label shortened to shown, with the full text
+// as its hover title when it was cut.
+func (c *canvas) fittedLabel(x, y float64, anchor, full, shown string) {
+	c.s(`<text class="gmd-tick" text-anchor="`)
+	c.s(anchor)
+	c.s(`" fill="` + tickColor + `"`)
+	c.f("x", x)
+	c.f("y", y)
+	c.s(">")
+	if shown != full {
+		c.title(full)
+	}
+	c.esc(shown)
+	c.s("</text>")
 }
