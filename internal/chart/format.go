@@ -149,13 +149,19 @@ func appendFixed(b []byte, v float64, d int) []byte {
 	return b
 }
 
+// appendGrouped writes a whole, non-negative number with thousands separators.
 func appendGrouped(b []byte, v float64) []byte {
+	var digits [32]byte
+	if v < 1e18 {
+		return appendThousands(b, strconv.AppendInt(digits[:0], int64(v), 10))
+	}
 	return appendThousands(b, strconv.FormatFloat(v, 'f', 0, 64))
 }
 
+
 // appendThousands copies a string of digits, with a comma every three from
 // the right.
-func appendThousands(b []byte, digits string) []byte {
+func appendThousands[T string | []byte](b []byte, digits T) []byte {
 	for i := 0; i < len(digits); i++ {
 		if i > 0 && (len(digits)-i)%3 == 0 {
 			b = append(b, ',')

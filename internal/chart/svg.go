@@ -93,10 +93,30 @@ func (c *canvas) esc(s string) { c.escape(s, false) }
 // it as a line break in hover titles.
 func (c *canvas) escText(s string) { c.escape(s, true) }
 
+// plain marks with '0' the bytes that go to the output as they are:
+// printable ASCII other than the five XML specials.
+const plain = "1111111111111111111111111111111100100011000000000000000000001010" +
+	"0000000000000000000000000000000000000000000000000000000000000001" +
+	"1111111111111111111111111111111111111111111111111111111111111111" +
+	"1111111111111111111111111111111111111111111111111111111111111111"
+
 func (c *canvas) escape(s string, keepNewline bool) {
+	// Most names need no escaping at all: find the first byte that does.
+	i := 0
+	for i < len(s) && plain[s[i]] == '0' {
+		i++
+	}
+	if i == len(s) {
+		c.s(s)
+		return
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		ch := s[i]
+		if plain[ch] == '0' {
+			i++
+			continue
+		}
 		if ch < utf8.RuneSelf {
 			var rep string
 			switch {
@@ -115,11 +135,8 @@ func (c *canvas) escape(s string, keepNewline bool) {
 				continue
 			case ch == '\t' || ch == '\n' || ch == '\r':
 				rep = " " // attribute values would normalize them anyway
-			case ch < 0x20 || ch == 0x7f:
+			default: // other control characters, and DEL
 				rep = "\uFFFD"
-			default:
-				i++
-				continue
 			}
 			c.s(s[start:i])
 			c.s(rep)
