@@ -243,9 +243,9 @@ func (c Bars) SVG() template.HTML {
 		cv.s("</g>")
 	}
 	cv.categoryLabels(c.Labels, p, p.y1+18)
-	cv.axisTitle(unitTitle(leftUnit), 10, (p.y0+p.y1)/2, true)
+	cv.axisTitle(unitTitle(leftUnit), 10, (p.y0+p.y1)/2, p.h(), true)
 	if rightAxis {
-		cv.axisTitle(unitTitle(c.LineUnit), W-8, (p.y0+p.y1)/2, true)
+		cv.axisTitle(unitTitle(c.LineUnit), W-8, (p.y0+p.y1)/2, p.h(), true)
 	}
 	return cv.html()
 }

@@ -166,8 +166,8 @@ func (h Heatmap) SVG() template.HTML {
 		cols[j] = colLabel(j)
 	}
 	c.categoryLabels(cols, p, p.y1+16)
-	c.axisTitle(h.RowName, 10, (p.y0+p.y1)/2, true)
-	c.axisTitle(h.ColumnName, (p.x0+p.x1)/2, H-4, false)
+	c.axisTitle(h.RowName, 10, (p.y0+p.y1)/2, p.h(), true)
+	c.axisTitle(h.ColumnName, (p.x0+p.x1)/2, H-4, p.w(), false)
 	return c.html()
 }
 

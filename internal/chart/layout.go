@@ -134,10 +134,12 @@ func (c *canvas) tick(x, y float64, anchor, s string) {
 
 // axisTitle draws an axis title: along the left or right edge, turned,
 // or centered under the plot.
-func (c *canvas) axisTitle(s string, x, y float64, vertical bool) {
+func (c *canvas) axisTitle(s string, x, y, length float64, vertical bool) {
 	if s == "" {
 		return
 	}
+	full := s
+	s = fit(s, length)
 	c.s(`<text class="gmd-axis-title" text-anchor="middle" fill="` + tickColor + `"`)
 	c.f("x", x)
 	c.f("y", y)
@@ -149,6 +151,9 @@ func (c *canvas) axisTitle(s string, x, y float64, vertical bool) {
 		c.s(`)"`)
 	}
 	c.s(">")
+	if s != full {
+		c.title(full)
+	}
 	c.esc(s)
 	c.s("</text>")
 }

@@ -252,7 +252,7 @@ func (c Lines) SVG() template.HTML {
 		}
 	}
 	cv.s(`</g>`)
-	cv.axisTitle(unitTitle(c.Unit), 10, (p.y0+p.y1)/2, true)
+	cv.axisTitle(unitTitle(c.Unit), 10, (p.y0+p.y1)/2, p.h(), true)
 	return cv.html()
 }
 
