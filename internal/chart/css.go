@@ -5,6 +5,19 @@ package chart
 // right without it, through presentation attributes; it adds hover feedback,
 // tabular figures, crisp grid lines and the scaling to the container.
 // Every rule is scoped to a gmd- class.
+//
+// The classes, for a page that styles the charts itself:
+//
+//	gmd-chart, gmd-chart-heatmap|bars|boxplot|bubble|lines|flame   the <svg>
+//	gmd-title, gmd-empty ("No data"), gmd-tick, gmd-axis-title, gmd-label, gmd-note, gmd-count   text
+//	gmd-axis, gmd-axis-x, gmd-axis-y, gmd-axis-right, gmd-grid, gmd-zero   axes and grid lines
+//	gmd-legend, gmd-legend-item, gmd-legend-swatch, gmd-legend-line, gmd-legend-label,
+//	gmd-scale, gmd-swatch (heatmap key), gmd-size-key, gmd-key-bubble (bubble key)
+//	gmd-series (a <g> per series, with data-series="name")
+//	gmd-cell, gmd-missing (heatmap); gmd-bar; gmd-line, gmd-area, gmd-points, gmd-point,
+//	gmd-dense (points too close to show until hovered); gmd-box, gmd-whisker, gmd-iqr,
+//	gmd-median, gmd-band (box plot); gmd-bubble; gmd-frame, gmd-frame-label, and
+//	gmd-hidden, gmd-ancestor set by Script when zoomed (flame graph)
 const CSS = `svg.gmd-chart{display:block;width:100%;max-width:100%;height:auto;overflow:visible;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
 .gmd-chart text{font-variant-numeric:tabular-nums}
 .gmd-title{fill:#111827;font-weight:600}

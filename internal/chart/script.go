@@ -41,7 +41,7 @@ const Script = `(function () {
     }
   }
   document.addEventListener("click", function (e) {
-    var g = e.target.closest && e.target.closest(".gmd-flame .gmd-frame");
+    var g = e.target.closest && e.target.closest(".gmd-chart-flame .gmd-frame");
     if (g) { zoom(g.ownerSVGElement || g.closest("svg"), g); }
   });
 })();

@@ -27,7 +27,7 @@ type canvas struct {
 // type, added as a class so that page CSS can tell charts apart.
 func begin(kind, title string, w, h float64, size int) canvas {
 	c := canvas{b: make([]byte, 0, size)}
-	c.s(`<svg xmlns="http://www.w3.org/2000/svg" class="gmd-chart gmd-`)
+	c.s(`<svg xmlns="http://www.w3.org/2000/svg" class="gmd-chart gmd-chart-`)
 	c.s(kind)
 	c.s(`" viewBox="0 0 `)
 	c.num(w)
