@@ -158,7 +158,6 @@ func appendGrouped(b []byte, v float64) []byte {
 	return appendThousands(b, strconv.FormatFloat(v, 'f', 0, 64))
 }
 
-
 // appendThousands copies a string of digits, with a comma every three from
 // the right.
 func appendThousands[T string | []byte](b []byte, digits T) []byte {
