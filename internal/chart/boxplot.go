@@ -59,14 +59,14 @@ func (c BoxPlot) SVG() template.HTML {
 	if title == "" {
 		title = "Box plot"
 	}
-	lo, hi, minPos, any := math.Inf(1), math.Inf(-1), math.Inf(1), false
+	lo, hi, minPos, seen := math.Inf(1), math.Inf(-1), math.Inf(1), false
 	notes := false
 	for _, b := range c.Boxes {
 		v, ok := b.five()
 		if !ok {
 			continue
 		}
-		any = true
+		seen = true
 		lo, hi = math.Min(lo, v[0]), math.Max(hi, v[4])
 		for _, x := range v {
 			if x > 0 {
@@ -75,7 +75,7 @@ func (c BoxPlot) SVG() template.HTML {
 		}
 		notes = notes || b.Note != ""
 	}
-	if !any {
+	if !seen {
 		return noData("boxplot", c.Title)
 	}
 	var ax axis

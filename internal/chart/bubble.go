@@ -50,14 +50,14 @@ func (c BubblePlot) SVG() template.HTML {
 	if title == "" {
 		title = "Bubble plot"
 	}
-	maxS, any := 0.0, false
+	maxS, seen := 0.0, false
 	for _, b := range c.Bubbles {
 		if finite(b.Size) {
-			any = true
+			seen = true
 			maxS = math.Max(maxS, b.Size)
 		}
 	}
-	if !any {
+	if !seen {
 		return noData("bubble", c.Title)
 	}
 	xs, xi := labelIndex(c.XLabels, func(i int) string { return c.Bubbles[i].X }, len(c.Bubbles))

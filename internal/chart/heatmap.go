@@ -60,11 +60,11 @@ func (h Heatmap) SVG() template.HTML {
 		nc = max(nc, len(row))
 	}
 	nr = max(nr, len(h.Values))
-	maxV, any := 0.0, false
+	maxV, seen := 0.0, false
 	for _, row := range h.Values {
 		for _, v := range row {
 			if finite(v) {
-				any = true
+				seen = true
 				maxV = math.Max(maxV, v)
 			}
 		}
@@ -73,7 +73,7 @@ func (h Heatmap) SVG() template.HTML {
 	if title == "" {
 		title = "Heatmap"
 	}
-	if !any || nr == 0 || nc == 0 {
+	if !seen || nr == 0 || nc == 0 {
 		return noData("heatmap", h.Title)
 	}
 	rowLabel := func(i int) string {

@@ -44,7 +44,7 @@ func (c Lines) SVG() template.HTML {
 	// Each series sorted by time, so its line runs left to right.
 	series := make([][]Point, len(c.Series))
 	var t0, t1 time.Time
-	any := false
+	seen := false
 	withClock, withSeconds := false, false
 	for i, s := range c.Series {
 		pts := make([]Point, len(s.Points))
@@ -55,19 +55,19 @@ func (c Lines) SVG() template.HTML {
 			if !finite(q.V) {
 				continue
 			}
-			if !any || q.T.Before(t0) {
+			if !seen || q.T.Before(t0) {
 				t0 = q.T
 			}
-			if !any || q.T.After(t1) {
+			if !seen || q.T.After(t1) {
 				t1 = q.T
 			}
-			any = true
+			seen = true
 			lt := q.T.In(loc)
 			withClock = withClock || lt.Hour() != 0 || lt.Minute() != 0 || lt.Second() != 0
 			withSeconds = withSeconds || lt.Second() != 0
 		}
 	}
-	if !any {
+	if !seen {
 		return noData("lines", c.Title)
 	}
 	if !t1.After(t0) {
