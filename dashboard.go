@@ -180,7 +180,12 @@ func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http
 	} else {
 		name = r.Pattern
 	}
-	e := d.eps.get(name)
+	d.add(d.eps.get(name), r, status, start, dur)
+}
+
+// add queues the sample of a finished request of endpoint e, unless e is
+// switched off.
+func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur time.Duration) {
 	if e.level.Load() == store.LevelOff {
 		return
 	}
