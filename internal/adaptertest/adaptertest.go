@@ -1,0 +1,117 @@
+// Package adaptertest holds what the router adapters' tests and
+// benchmarks share: a store that outlives the dashboard, one that discards
+// everything, a reusable discarding ResponseWriter, and helpers to serve a
+// request and read what was recorded.
+package adaptertest
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard"
+	"github.com/go-monitoring-dashboard/dashboard/store"
+	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
+)
+
+// Service is the service name Config sets.
+const Service = "svc"
+
+// MemStore opens an in-memory SQLite store that outlives the dashboards
+// using it, so that a test can read it after Close.
+func MemStore(tb testing.TB) store.Store {
+	tb.Helper()
+	s, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Config is a dashboard configuration for tests writing to s: a fixed
+// version, service and instance, and no log output.
+func Config(s store.Store) dashboard.Config {
+	return dashboard.Config{Store: s, AppVersion: "v-test", Service: Service, Instance: "host-1",
+		Logger: slog.New(slog.DiscardHandler)}
+}
+
+// Close closes d, failing the test on error, so that everything it
+// recorded is in its store.
+func Close(tb testing.TB, d *dashboard.Dashboard) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Close(ctx); err != nil {
+		tb.Fatalf("Close: %v", err)
+	}
+}
+
+// Rows returns every request row of s, oldest first.
+func Rows(tb testing.TB, s store.Store) []store.Request {
+	tb.Helper()
+	var out []store.Request
+	if err := s.Requests(context.Background(), store.RequestFilter{}, func(r *store.Request) error {
+		out = append(out, *r)
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// Endpoints returns the endpoints of Service in s, by name.
+func Endpoints(tb testing.TB, s store.Store) map[string]store.Endpoint {
+	tb.Helper()
+	eps, err := s.Endpoints(context.Background(), Service)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make(map[string]store.Endpoint, len(eps))
+	for _, e := range eps {
+		out[e.Name] = e
+	}
+	return out
+}
+
+// Serve serves one request with h and returns the status written and
+// the value of a panic that escaped h, as net/http's server would see it.
+func Serve(h http.Handler, method, target string) (status int, panicked any) {
+	w := httptest.NewRecorder()
+	func() {
+		defer func() { panicked = recover() }()
+		h.ServeHTTP(w, httptest.NewRequest(method, target, nil))
+	}()
+	return w.Code, panicked
+}
+
+// DiscardWriter is a ResponseWriter that reuses its header map, so that a
+// benchmark measures handlers, not httptest.ResponseRecorder.
+type DiscardWriter struct{ H http.Header }
+
+func NewDiscardWriter() *DiscardWriter               { return &DiscardWriter{H: http.Header{}} }
+func (w *DiscardWriter) Header() http.Header         { return w.H }
+func (w *DiscardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *DiscardWriter) WriteHeader(int)             {}
+
+// DiscardStore accepts batches and forgets them, so that a benchmark
+// measures the request path and not the database.
+type DiscardStore struct{ store.Store }
+
+func (DiscardStore) Write(context.Context, *store.Batch) error { return nil }
+func (DiscardStore) Endpoints(context.Context, string) ([]store.Endpoint, error) {
+	return nil, nil
+}
+func (DiscardStore) SetLevel(context.Context, string, string, int) error { return nil }
+func (DiscardStore) Close() error                                        { return nil }
+
+// BenchConfig is a configuration for benchmarks: a discarding store and a
+// queue long enough that the recorder keeps up.
+func BenchConfig() dashboard.Config {
+	c := Config(DiscardStore{})
+	c.Settings = map[string]string{"QUEUE_SIZE": "100000"}
+	return c
+}
