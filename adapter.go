@@ -25,8 +25,8 @@ type Measurement struct {
 // Naming the endpoint before the handler runs is what lets monitoring
 // levels above 1 watch the request while it runs; routers that match
 // before their middleware (gin, echo) call Begin from a middleware.
-// Routers that serve through net/http handlers use Wrap instead, which
-// also learns the status from the writer.
+// Routers that serve through net/http handlers use ServeEndpoint or Wrap
+// instead, which learn the status from the writer.
 func (d *Dashboard) Begin(r *http.Request, endpoint string) Measurement {
 	return Measurement{d: d, e: d.eps.get(endpoint), r: r, start: d.clock.Mono()}
 }
@@ -42,4 +42,25 @@ func (m Measurement) End(status int) {
 		status = http.StatusOK
 	}
 	m.d.add(m.e, m.r, status, m.start, dur)
+}
+
+// ServeEndpoint serves the request with next and records it under
+// endpoint, the name of the route the router matched before running next
+// ("" when none did, counted as Unmatched). It is Wrap for a router that
+// names the route before the handler runs (gorilla/mux), called from the
+// router's middleware; like Wrap it learns the status from the writer,
+// records a panic as 500 and lets it go on.
+func (d *Dashboard) ServeEndpoint(w http.ResponseWriter, r *http.Request, endpoint string, next http.Handler) {
+	e := d.eps.get(endpoint)
+	start := d.clock.Mono()
+	rw, ww := d.wrapper.Wrap(w)
+	ok := false
+	defer func() {
+		if !ok {
+			d.finishAs(rw, e, r, start, http.StatusInternalServerError)
+		}
+	}()
+	next.ServeHTTP(ww, r)
+	ok = true
+	d.finishAs(rw, e, r, start, 0)
 }

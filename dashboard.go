@@ -167,6 +167,18 @@ func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w
 }
 
 func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Duration, status int) {
+	var name string
+	if route != nil {
+		name = route(r)
+	} else {
+		name = r.Pattern
+	}
+	d.finishAs(rw, d.eps.get(name), r, start, status)
+}
+
+// finishAs records the request of endpoint e; status 0 takes the status
+// from the writer.
+func (d *Dashboard) finishAs(rw *measure.Writer, e *endpoint, r *http.Request, start time.Duration, status int) {
 	dur := d.clock.Mono() - start
 	if status == 0 {
 		if status = rw.Status(); status == 0 {
@@ -174,13 +186,7 @@ func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http
 		}
 	}
 	rw.Release()
-	var name string
-	if route != nil {
-		name = route(r)
-	} else {
-		name = r.Pattern
-	}
-	d.add(d.eps.get(name), r, status, start, dur)
+	d.add(e, r, status, start, dur)
 }
 
 // add queues the sample of a finished request of endpoint e, unless e is

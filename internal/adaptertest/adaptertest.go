@@ -115,3 +115,12 @@ func BenchConfig() dashboard.Config {
 	c.Settings = map[string]string{"QUEUE_SIZE": "100000"}
 	return c
 }
+
+// AllocConfig is a configuration for counting a request's allocations:
+// testing.AllocsPerRun counts those of every goroutine, so the recorder
+// must not write a batch while it counts.
+func AllocConfig() dashboard.Config {
+	c := Config(DiscardStore{})
+	c.Settings = map[string]string{"QUEUE_SIZE": "100000", "BATCH_SIZE": "100000", "FLUSH_INTERVAL": "1h"}
+	return c
+}

@@ -1,0 +1,59 @@
+package dashmux
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gorilla/mux"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/adaptertest"
+)
+
+// Router bare against router with the dashboard at level 1, side by side:
+//
+//	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat bench.txt
+
+var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
+
+func benchRouter() *mux.Router {
+	r := mux.NewRouter()
+	r.HandleFunc("/books/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}).Methods("GET")
+	r.PathPrefix("/api").Subrouter().HandleFunc("/v1/authors/{id}", func(w http.ResponseWriter, r *http.Request) { w.Write(body) }).Methods("GET")
+	return r
+}
+
+func newBenchRequest() *http.Request { return httptest.NewRequest("GET", "/books/42", nil) }
+
+func BenchmarkGorillaMux(b *testing.B) {
+	bare := benchRouter()
+	ours := benchRouter()
+	d, err := New(ours, adaptertest.BenchConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close(context.Background())
+	for _, target := range []string{"/books/42", "/api/v1/authors/7"} {
+		for _, c := range []struct {
+			name string
+			h    http.Handler
+		}{{"bare", bare}, {"level1", ours}} {
+			b.Run(c.name+target, func(b *testing.B) {
+				w := adaptertest.NewDiscardWriter()
+				req := httptest.NewRequest("GET", target, nil)
+				before := d.Stats().DroppedQueue
+				b.ReportAllocs()
+				for b.Loop() {
+					c.h.ServeHTTP(w, req)
+				}
+				if c.name == "level1" {
+					b.ReportMetric(float64(d.Stats().DroppedQueue-before)/float64(b.N), "dropped/op")
+				}
+			})
+		}
+	}
+}
