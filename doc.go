@@ -40,7 +40,7 @@
 // the request on as it got it: a middleware that replaces it with a copy
 // (r.WithContext, r.Clone) hides the matched pattern from the dashboard,
 // and the request is counted as Unmatched. Put such middleware inside the
-// mux, or wrap the mux with Middleware below them.
+// route, or outside the dashboard: requestID(dashboard.Bind(mux)).
 //
 // The request path never waits for the database: samples go into a bounded
 // queue that one goroutine writes in batches. When the queue is full or
