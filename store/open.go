@@ -2,21 +2,53 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
 )
 
 // Opener opens a store for a database URL such as "sqlite:///dashboard.db".
+// The store it returns is connected and its schema up to date.
 type Opener func(ctx context.Context, dsn string) (Store, error)
+
+// Driver opens the stores of some URL schemes.
+type Driver struct {
+	// Open connects, brings the schema up to date and returns the store.
+	Open Opener
+	// Start, for a database reached over the network, checks the URL and
+	// returns a store at once, without waiting for the server: the store
+	// connects and migrates in the background, retrying with backoff until
+	// it succeeds or is closed. Until then its methods fail with an error
+	// that wraps ErrNotReady. Start fails only when the URL is wrong. Nil
+	// for a database that is a local file: Start then calls Open.
+	Start func(dsn string, o StartOptions) (Store, error)
+}
+
+// StartOptions are given to Start.
+type StartOptions struct {
+	// Logger receives the outage (once) and the recovery. Nil: slog.Default().
+	Logger *slog.Logger
+	// OnReady, when set, is called once the schema is up to date, before
+	// Start returns for a file database and from the store's own
+	// goroutine for a server. When it fails, a server store calls it again
+	// after a pause; Start of a file database closes the store and returns
+	// the error.
+	OnReady func(ctx context.Context, s Store) error
+}
+
+// ErrNotReady is wrapped by the errors of a store that is still connecting
+// to its database in the background.
+var ErrNotReady = errors.New("the database is not reachable yet; connecting in the background")
 
 // The registry maps URL schemes to drivers. It is written only by the
 // drivers' init functions (a blank import opts a program into a driver,
 // like database/sql) and read when a dashboard starts.
 var (
 	driversMu sync.RWMutex
-	drivers   = map[string]Opener{}
+	drivers   = map[string]Driver{}
 )
 
 // driverImports names the import that provides each known scheme, so that
@@ -28,36 +60,78 @@ var driverImports = map[string]string{
 	"mysql":      "github.com/go-monitoring-dashboard/dashboard/store/mysql",
 }
 
-// Register makes a driver available for the given URL schemes. It panics
-// when a scheme is registered twice, which is a programming error.
-func Register(open Opener, schemes ...string) {
+// Register makes a driver that opens local files available for the given
+// URL schemes. It panics when a scheme is registered twice, which is a
+// programming error.
+func Register(open Opener, schemes ...string) { RegisterDriver(Driver{Open: open}, schemes...) }
+
+// RegisterDriver makes a driver available for the given URL schemes. It
+// panics when a scheme is registered twice or d.Open is nil.
+func RegisterDriver(d Driver, schemes ...string) {
+	if d.Open == nil {
+		panic("store: driver without Open")
+	}
 	driversMu.Lock()
 	defer driversMu.Unlock()
 	for _, s := range schemes {
 		if _, dup := drivers[s]; dup {
 			panic("store: driver for scheme " + s + " registered twice")
 		}
-		drivers[s] = open
+		drivers[s] = d
 	}
 }
 
-// Open opens the store for a database URL with the driver registered for
-// its scheme.
-func Open(ctx context.Context, dsn string) (Store, error) {
+func driverFor(dsn string) (Driver, error) {
 	scheme, err := Scheme(dsn)
+	if err != nil {
+		return Driver{}, err
+	}
+	driversMu.RLock()
+	d, ok := drivers[scheme]
+	driversMu.RUnlock()
+	if !ok {
+		if imp, ok := driverImports[scheme]; ok {
+			return Driver{}, fmt.Errorf("dashboard: DATABASE %q: the %s driver is not linked into this program; add the import _ %q", Redact(dsn), scheme, imp)
+		}
+		return Driver{}, fmt.Errorf("dashboard: DATABASE %q: unknown scheme %q (want %s)", Redact(dsn), scheme, knownSchemes())
+	}
+	return d, nil
+}
+
+// Open opens the store for a database URL with the driver registered for
+// its scheme, and returns once it is connected and its schema up to date.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	d, err := driverFor(dsn)
 	if err != nil {
 		return nil, err
 	}
-	driversMu.RLock()
-	open := drivers[scheme]
-	driversMu.RUnlock()
-	if open == nil {
-		if imp, ok := driverImports[scheme]; ok {
-			return nil, fmt.Errorf("dashboard: DATABASE %q: the %s driver is not linked into this program; add the import _ %q", Redact(dsn), scheme, imp)
-		}
-		return nil, fmt.Errorf("dashboard: DATABASE %q: unknown scheme %q (want %s)", Redact(dsn), scheme, knownSchemes())
+	return d.Open(ctx, dsn)
+}
+
+// Start opens the store for a database URL without waiting for a database
+// server: see Driver.Start. It fails at once for a URL that is wrong or
+// names a driver that is not linked in, and for a file database that
+// cannot be opened.
+func Start(dsn string, o StartOptions) (Store, error) {
+	d, err := driverFor(dsn)
+	if err != nil {
+		return nil, err
 	}
-	return open(ctx, dsn)
+	if d.Start != nil {
+		return d.Start(dsn, o)
+	}
+	ctx := context.Background()
+	s, err := d.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if o.OnReady != nil {
+		if err := o.OnReady(ctx, s); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Scheme returns the lower-cased scheme of a database URL.

@@ -11,7 +11,9 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Monitoring levels of an endpoint.
@@ -27,9 +29,17 @@ const (
 // in characters; longer ones are clipped by Clip when written.
 const MaxName = 255
 
-// Clip shortens s to MaxName characters (runes), the same way in every
-// driver, so that names compare equal whatever the database.
+// Clip makes s a name every database keeps as it is: valid UTF-8 without
+// NUL bytes (PostgreSQL and MySQL reject both; each run of bad bytes becomes
+// U+FFFD), at most MaxName characters (runes). Every driver clips the same
+// way, so that names compare equal whatever the database.
 func Clip(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	}
 	if len(s) <= MaxName {
 		return s
 	}
@@ -171,6 +181,8 @@ type Store interface {
 	Requests(ctx context.Context, f RequestFilter, fn func(*Request) error) error
 	// Rollups returns the selected hourly rollups ordered by hour.
 	Rollups(ctx context.Context, f RollupFilter) ([]Rollup, error)
+
+	Retention
 
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.

@@ -66,16 +66,26 @@ func Path(dsn string) (string, error) {
 // Open opens (creating when missing) the SQLite database a sqlite:// URL
 // names and brings its schema up to date.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	return OpenWith(ctx, dsn, sqlstore.Options{})
+}
+
+// OpenWith is Open with options; tests use it to build a database as an
+// older version left it.
+func OpenWith(ctx context.Context, dsn string, o sqlstore.Options) (*sqlstore.Store, error) {
 	path, err := Path(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return OpenFile(ctx, path)
+	return openFile(ctx, path, o)
 }
 
 // OpenFile opens the database at path (":memory:" for a private
 // in-memory database).
 func OpenFile(ctx context.Context, path string) (*sqlstore.Store, error) {
+	return openFile(ctx, path, sqlstore.Options{})
+}
+
+func openFile(ctx context.Context, path string, o sqlstore.Options) (*sqlstore.Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_txlock=immediate"
 	if path == ":memory:" {
 		// One connection: a private memory database exists once per
@@ -85,7 +95,7 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.Store, error) {
 			return nil, err
 		}
 		db.SetMaxOpenConns(1)
-		return sqlstore.New(ctx, Dialect(), db, db)
+		return sqlstore.NewWith(ctx, Dialect(), db, db, o)
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -110,5 +120,5 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	return sqlstore.New(ctx, Dialect(), w, r)
+	return sqlstore.NewWith(ctx, Dialect(), w, r, o)
 }

@@ -33,9 +33,34 @@ type Dialect struct {
 	// MaxParams bounds the placeholders in one statement.
 	MaxParams int
 	// Lock takes a lock that serializes migrations between processes
-	// sharing the database, on the given connection, and returns its
-	// release. Nil means the migration transaction itself is enough.
+	// sharing the database, on the given connection, waiting until ctx
+	// ends, and returns its release. Nil means the migration transaction
+	// itself is enough.
 	Lock func(ctx context.Context, conn *sql.Conn) (unlock func() error, err error)
+	// WriteIsolation is the isolation level of write transactions
+	// (sql.LevelDefault: the database's own). MySQL's default, REPEATABLE
+	// READ, locks gaps between index entries, which makes concurrent
+	// upserts and deletes block each other and deadlock far more often
+	// than READ COMMITTED does.
+	WriteIsolation sql.IsolationLevel
+	// Retryable reports whether a failed write transaction may simply be
+	// run again: a deadlock or serialization failure, which several
+	// writers sharing a database cause now and then.
+	Retryable func(err error) bool
+	// DDLCommits says the database commits schema changes at once, even
+	// inside a transaction (MySQL). Migrations then record their progress
+	// statement by statement, so that an interrupted one resumes where it
+	// stopped instead of failing on what it already created.
+	DDLCommits bool
+	// AlreadyDone reports whether a schema change failed because it is
+	// already in place (a table, column or index that exists). Used with
+	// DDLCommits for the one statement whose completion may have been
+	// committed without being recorded.
+	AlreadyDone func(err error) bool
+	// DeleteLimit selects "DELETE ... ORDER BY ... LIMIT n" (MySQL, which
+	// refuses LIMIT in a subquery of the table being deleted from) instead
+	// of "DELETE ... WHERE key IN (SELECT key ... LIMIT n)".
+	DeleteLimit bool
 }
 
 // Types are the column types and table options the migrations use.
@@ -106,6 +131,29 @@ func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []strin
 		for _, c := range maxCols {
 			sets = append(sets, c+" = "+d.Greatest+"("+table+"."+c+", excluded."+c+")")
 		}
+		b.WriteString(" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET ")
+	}
+	b.WriteString(strings.Join(sets, ", "))
+	return d.rebind(b.String())
+}
+
+// upsertReplace builds a one-row insert that, on a conflict on keys, sets
+// the set columns to the new values.
+func (d *Dialect) upsertReplace(table string, cols, keys, set []string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	writeValues(&b, len(cols), 1)
+	var sets []string
+	for _, c := range set {
+		if d.DuplicateKeyUpdate {
+			sets = append(sets, c+" = VALUES("+c+")")
+		} else {
+			sets = append(sets, c+" = excluded."+c)
+		}
+	}
+	if d.DuplicateKeyUpdate {
+		b.WriteString(" ON DUPLICATE KEY UPDATE ")
+	} else {
 		b.WriteString(" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET ")
 	}
 	b.WriteString(strings.Join(sets, ", "))

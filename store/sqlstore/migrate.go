@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -77,21 +78,25 @@ func splitStatements(body string) []string {
 	return out
 }
 
-// migrate brings the schema up to date. Several processes may start at
-// once against one database: the dialect's lock serializes them, and each
-// re-reads the applied versions after taking it, so every migration runs
-// exactly once. A database written by a newer version of the dashboard
-// (a version we do not know) is refused rather than misread.
-func (s *Store) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
+// migrate brings the schema up to date through db. Several processes may
+// start at once against one database: the dialect's lock serializes them,
+// and each re-reads the applied versions after taking it, so every
+// migration runs exactly once. A database written by a newer version of
+// the dashboard (a version we do not know) is refused rather than misread.
+func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
+	fsys := s.o.Migrations
+	if fsys == nil {
+		sub, err := fs.Sub(migrations, "migrations")
+		if err != nil {
+			return err
+		}
+		fsys = sub
+	}
+	migs, err := LoadMigrations(fsys)
 	if err != nil {
 		return err
 	}
-	migs, err := LoadMigrations(sub)
-	if err != nil {
-		return err
-	}
-	conn, err := s.w.Conn(ctx)
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,10 +106,21 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("taking the migration lock: %w", err)
 		}
-		defer unlock()
+		defer func() {
+			if unlock() != nil {
+				// The lock belongs to the session: a connection that
+				// may still hold it must not go back to the pool.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gmd_migrations (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_us BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("creating gmd_migrations: %w", err)
+	}
+	if s.d.DDLCommits {
+		if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gmd_migration_steps (version INTEGER PRIMARY KEY, done INTEGER NOT NULL)`); err != nil {
+			return fmt.Errorf("creating gmd_migration_steps: %w", err)
+		}
 	}
 	applied := map[int]bool{}
 	rows, err := conn.QueryContext(ctx, `SELECT version FROM gmd_migrations`)
@@ -132,13 +148,21 @@ func (s *Store) migrate(ctx context.Context) error {
 		if applied[m.Version] {
 			continue
 		}
-		if err := s.apply(ctx, conn, m); err != nil {
+		if s.o.UpTo > 0 && m.Version > s.o.UpTo {
+			break
+		}
+		apply := s.apply
+		if s.d.DDLCommits {
+			apply = s.applyStepwise
+		}
+		if err := apply(ctx, conn, m); err != nil {
 			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 	}
 	return nil
 }
 
+// apply runs a migration in one transaction: all of it or nothing.
 func (s *Store) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -151,9 +175,98 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 			return fmt.Errorf("%w\nin: %s", err, st)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO gmd_migrations (version, name, applied_us) VALUES (?, ?, ?)`),
-		m.Version, m.Name, time.Now().UnixMicro()); err != nil {
+	if err := s.recordMigration(ctx, tx, m); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+func (s *Store) recordMigration(ctx context.Context, tx *sql.Tx, m Migration) error {
+	_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO gmd_migrations (version, name, applied_us) VALUES (?, ?, ?)`),
+		m.Version, m.Name, time.Now().UnixMicro())
+	return err
+}
+
+// applyStepwise runs a migration on a database whose schema changes commit
+// at once (MySQL). Each statement's completion is recorded in
+// gmd_migration_steps: a data change in the same transaction as its
+// record, a schema change right after it. A migration that stopped half
+// way (a crash, a lost connection, a statement that failed) resumes after
+// its last recorded statement; the statement after it may have been
+// committed without being recorded, so for that one only, "already exists"
+// means done.
+func (s *Store) applyStepwise(ctx context.Context, conn *sql.Conn, m Migration) error {
+	done := 0
+	err := conn.QueryRowContext(ctx, s.d.rebind(`SELECT done FROM gmd_migration_steps WHERE version = ?`), m.Version).Scan(&done)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	record := func(ex interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}, n int) error {
+		q := s.d.upsertReplace("gmd_migration_steps", []string{"version", "done"}, []string{"version"}, []string{"done"})
+		_, err := ex.ExecContext(ctx, q, m.Version, n)
+		return err
+	}
+	total := len(m.Statements)
+	for i := done; i < total; i++ {
+		st := s.d.expand(m.Statements[i])
+		if isSchemaChange(st) {
+			if _, err := conn.ExecContext(ctx, st); err != nil && !(i == done && s.d.AlreadyDone != nil && s.d.AlreadyDone(err)) {
+				return s.stoppedAt(m, i, err, st)
+			}
+			if err := record(conn, i+1); err != nil {
+				return s.stoppedAt(m, i, err, "recording progress")
+			}
+			continue
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return s.stoppedAt(m, i, err, st)
+		}
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			tx.Rollback()
+			return s.stoppedAt(m, i, err, st)
+		}
+		if err := record(tx, i+1); err != nil {
+			tx.Rollback()
+			return s.stoppedAt(m, i, err, "recording progress")
+		}
+		if err := tx.Commit(); err != nil {
+			return s.stoppedAt(m, i, err, st)
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.recordMigration(ctx, tx, m); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM gmd_migration_steps WHERE version = ?`), m.Version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) stoppedAt(m Migration, i int, err error, st string) error {
+	return fmt.Errorf("statement %d of %d failed: %w\nin: %s\n"+
+		"%s applies schema changes one by one, so statements 1 to %d are in place and recorded in gmd_migration_steps; "+
+		"once the cause is fixed, the next start resumes at statement %d",
+		i+1, len(m.Statements), err, st, s.d.Name, i, i+1)
+}
+
+// isSchemaChange reports whether a statement changes the schema, which
+// MySQL commits at once whatever the transaction.
+func isSchemaChange(st string) bool {
+	f := strings.Fields(st)
+	if len(f) == 0 {
+		return false
+	}
+	switch strings.ToUpper(f[0]) {
+	case "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE":
+		return true
+	}
+	return false
 }

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -13,6 +16,7 @@ import (
 // Store implements store.Store over database/sql.
 type Store struct {
 	d *Dialect
+	o Options
 	w *sql.DB // writes; SQLite wants one writer connection
 	r *sql.DB // reads; may be the same pool as w
 
@@ -21,23 +25,67 @@ type Store struct {
 	// added only after the transaction that created them commits.
 	mu  sync.Mutex
 	ids map[idKey]int64
+
+	// A server store opened with Start connects in the background: until
+	// ready, the pools refuse connections (see gate) with notReady.
+	ready    atomic.Bool
+	notReady atomic.Pointer[error]
+	cancel   context.CancelFunc // stops the background connection
+	bg       sync.WaitGroup
 }
 
 type idKey struct{ table, service, name string }
 
+// Options tune a store. The zero value is what programs use; tests build
+// databases as older versions left them with UpTo and Migrations.
+type Options struct {
+	// UpTo stops migrating after this version; 0 applies every migration.
+	UpTo int
+	// Migrations replaces the embedded migrations (NNNN_name.sql files).
+	Migrations fs.FS
+	// Logger receives a background connection's outage and recovery.
+	// Nil: slog.Default().
+	Logger *slog.Logger
+	// OnReady is called once a store opened with Start is ready; see
+	// store.StartOptions.
+	OnReady func(ctx context.Context, s store.Store) error
+	// Name is how log lines and errors name the database (a URL with its
+	// password masked); "" uses the dialect's name.
+	Name string
+}
+
 // New opens a store on the given pools and migrates the schema. w and r may
 // be the same *sql.DB. The store closes both on Close.
 func New(ctx context.Context, d *Dialect, w, r *sql.DB) (*Store, error) {
-	s := &Store{d: d, w: w, r: r, ids: map[idKey]int64{}}
-	if err := s.migrate(ctx); err != nil {
+	return NewWith(ctx, d, w, r, Options{})
+}
+
+// NewWith is New with options.
+func NewWith(ctx context.Context, d *Dialect, w, r *sql.DB, o Options) (*Store, error) {
+	s := newStore(d, w, r, o)
+	s.ready.Store(true)
+	if err := s.migrate(ctx, w); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("dashboard: %s database: %w", d.Name, err)
 	}
 	return s, nil
 }
 
-// Close closes the connection pools.
+func newStore(d *Dialect, w, r *sql.DB, o Options) *Store {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Name == "" {
+		o.Name = d.Name
+	}
+	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, cancel: func() {}}
+}
+
+// Close stops a background connection, waits for it, and closes the
+// connection pools.
 func (s *Store) Close() error {
+	s.cancel()
+	s.bg.Wait()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -51,5 +99,9 @@ func (s *Store) DB() *sql.DB { return s.r }
 
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() *Dialect { return s.d }
+
+// Ready reports whether the store is connected and its schema up to date.
+// Only a store opened with Start is ever not ready.
+func (s *Store) Ready() bool { return s.ready.Load() }
 
 var _ store.Store = (*Store)(nil)

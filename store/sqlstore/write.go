@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -17,14 +19,60 @@ type writeTx struct {
 	tx      *sql.Tx
 	ctx     context.Context
 	pending map[idKey]int64 // ids created in this transaction
+	methods []methodKey     // methods recorded in this transaction
 }
+
+type methodKey struct {
+	endpoint int64
+	method   string
+}
+
+// maxWriteAttempts bounds how often a batch is retried after a deadlock or
+// serialization failure before the error goes to the recorder, which keeps
+// the batch and retries later with backoff.
+const maxWriteAttempts = 5
 
 // Write stores a batch in one transaction: missing endpoints, versions and
 // instances, the raw rows, the hourly rollups and histograms (upserts that
-// add, so concurrent writers never lose counts), endpoint methods and
-// last-requested times, and counter deltas.
+// add, so concurrent writers never lose counts), counter deltas, and
+// endpoint methods and last-requested times.
+//
+// Several instances write to one database at once. Every transaction
+// takes its row locks in one order (tables in the order above, rows by
+// key), which leaves deadlocks to the database's own internals (MySQL's
+// gap locks); those, and serialization failures, are retried a few times
+// here.
 func (s *Store) Write(ctx context.Context, b *store.Batch) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	return s.retry(ctx, func() error { return s.writeOnce(ctx, b) })
+}
+
+// retry runs a transaction again after a deadlock or a serialization
+// failure, a few times, after short random pauses.
+func (s *Store) retry(ctx context.Context, tx func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := tx()
+		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		if attempt == maxWriteAttempts {
+			return fmt.Errorf("%w (tried %d times)", err, attempt)
+		}
+		if !sleep(ctx, jitter(time.Duration(attempt)*20*time.Millisecond)) {
+			return err
+		}
+	}
+}
+
+// begin starts a write transaction at the dialect's isolation level.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	if s.d.WriteIsolation == sql.LevelDefault {
+		return s.w.BeginTx(ctx, nil)
+	}
+	return s.w.BeginTx(ctx, &sql.TxOptions{Isolation: s.d.WriteIsolation})
+}
+
+func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -40,69 +88,121 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	for k, v := range w.pending {
 		s.ids[k] = v
 	}
+	for _, m := range w.methods {
+		s.ids[idKey{"gmd_endpoint_methods", strconv.FormatInt(m.endpoint, 10), m.method}] = 1
+	}
 	s.mu.Unlock()
 	return nil
 }
 
 func (w *writeTx) write(b *store.Batch) error {
-	for _, e := range b.Endpoints {
-		id, err := w.endpointID(e.Service, e.Name, e.Level, e.FirstSeen)
-		if err != nil {
-			return err
-		}
-		for _, m := range e.Methods {
-			if err := w.method(id, m); err != nil {
-				return err
-			}
-		}
+	if err := w.names(b); err != nil {
+		return err
 	}
-	for _, v := range b.Versions {
-		if _, err := w.nameID("gmd_versions", v.Service, v.Name, v.FirstSeen); err != nil {
-			return err
-		}
+	if err := w.recordMethods(b); err != nil {
+		return err
 	}
-	if err := w.requests(b.Requests); err != nil {
+	last, err := w.requests(b.Requests)
+	if err != nil {
 		return err
 	}
 	if err := w.rollups(store.Aggregate(b.Requests)); err != nil {
 		return err
 	}
-	return w.counters(b.Counters)
+	if err := w.counters(b.Counters); err != nil {
+		return err
+	}
+	return w.lastRequested(last)
 }
 
-// endpointID returns the id of an endpoint, creating it with the given
-// level when missing. An existing endpoint keeps its level.
-func (w *writeTx) endpointID(service, name string, level int, firstSeen time.Time) (int64, error) {
-	service, name = store.Clip(service), store.Clip(name)
-	k := idKey{"gmd_endpoints", service, name}
-	if id, ok := w.cached(k); ok {
-		return id, nil
-	}
-	if firstSeen.IsZero() {
-		firstSeen = time.Now()
-	}
-	q := w.s.d.insertIgnore("gmd_endpoints", []string{"service", "name", "level", "first_seen_us"}, []string{"service", "name"})
-	if _, err := w.tx.ExecContext(w.ctx, q, service, name, level, firstSeen.UnixMicro()); err != nil {
-		return 0, fmt.Errorf("creating endpoint %q: %w", name, err)
-	}
-	return w.lookup(k)
+// nameTables are the tables of names, in the order in which a transaction
+// creates missing ones.
+var nameTables = map[string]int{"gmd_endpoints": 0, "gmd_versions": 1, "gmd_instances": 2}
+
+// newName is a name a batch needs, with what it gets when created.
+type newName struct {
+	key   idKey
+	level int   // endpoints only
+	first int64 // first seen, Unix µs
 }
 
-// nameID returns the id of a version or instance, creating it when missing.
-func (w *writeTx) nameID(table, service, name string, firstSeen time.Time) (int64, error) {
-	service, name = store.Clip(service), store.Clip(name)
-	k := idKey{table, service, name}
-	if id, ok := w.cached(k); ok {
-		return id, nil
+// names creates the endpoints, versions and instances the batch names that
+// are not known yet, all before anything else and in one order, so that
+// two writers creating the same names never wait for each other in a
+// cycle.
+func (w *writeTx) names(b *store.Batch) error {
+	need := map[idKey]*newName{}
+	add := func(table, service, name string, level int, first time.Time) {
+		k := idKey{table, store.Clip(service), store.Clip(name)}
+		if _, ok := w.cached(k); ok {
+			return
+		}
+		us := first.UnixMicro()
+		if first.IsZero() {
+			us = time.Now().UnixMicro()
+		}
+		if n, ok := need[k]; ok {
+			n.first = min(n.first, us)
+			return
+		}
+		need[k] = &newName{key: k, level: level, first: us}
 	}
-	if firstSeen.IsZero() {
-		firstSeen = time.Now()
+	// Declared endpoints come first: their level wins over the one an
+	// endpoint gets when first met in a request row.
+	for _, e := range b.Endpoints {
+		add("gmd_endpoints", e.Service, e.Name, e.Level, e.FirstSeen)
 	}
-	q := w.s.d.insertIgnore(table, []string{"service", "name", "first_seen_us"}, []string{"service", "name"})
-	if _, err := w.tx.ExecContext(w.ctx, q, service, name, firstSeen.UnixMicro()); err != nil {
-		return 0, fmt.Errorf("creating %s %q: %w", table, name, err)
+	for _, v := range b.Versions {
+		add("gmd_versions", v.Service, v.Name, 0, v.FirstSeen)
 	}
-	return w.lookup(k)
+	for i := range b.Requests {
+		r := &b.Requests[i]
+		// An endpoint first met in a request row (not declared) gets level
+		// 1, the level at which requests are recorded at all.
+		add("gmd_endpoints", r.Service, r.Endpoint, store.LevelTiming, r.Start)
+		add("gmd_versions", r.Service, r.Version, 0, r.Start)
+		add("gmd_instances", r.Service, r.Instance, 0, r.Start)
+	}
+	for _, c := range b.Counters {
+		if c.Value != 0 {
+			add("gmd_instances", c.Service, c.Instance, 0, time.Time{})
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	list := make([]*newName, 0, len(need))
+	for _, n := range need {
+		list = append(list, n)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i].key, list[j].key
+		if a.table != b.table {
+			return nameTables[a.table] < nameTables[b.table]
+		}
+		if a.service != b.service {
+			return a.service < b.service
+		}
+		return a.name < b.name
+	})
+	for _, n := range list {
+		k := n.key
+		var err error
+		if k.table == "gmd_endpoints" {
+			q := w.s.d.insertIgnore(k.table, []string{"service", "name", "level", "first_seen_us"}, []string{"service", "name"})
+			_, err = w.tx.ExecContext(w.ctx, q, k.service, k.name, n.level, n.first)
+		} else {
+			q := w.s.d.insertIgnore(k.table, []string{"service", "name", "first_seen_us"}, []string{"service", "name"})
+			_, err = w.tx.ExecContext(w.ctx, q, k.service, k.name, n.first)
+		}
+		if err != nil {
+			return fmt.Errorf("creating %s %q: %w", strings.TrimPrefix(k.table, "gmd_"), k.name, err)
+		}
+		if err := w.lookup(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w *writeTx) cached(k idKey) (int64, bool) {
@@ -115,86 +215,139 @@ func (w *writeTx) cached(k idKey) (int64, bool) {
 	return id, ok
 }
 
-func (w *writeTx) lookup(k idKey) (int64, error) {
+func (w *writeTx) lookup(k idKey) error {
 	var id int64
 	q := w.s.d.rebind("SELECT id FROM " + k.table + " WHERE service = ? AND name = ?")
 	if err := w.tx.QueryRowContext(w.ctx, q, k.service, k.name).Scan(&id); err != nil {
-		return 0, fmt.Errorf("reading id of %s %q: %w", k.table, k.name, err)
+		return fmt.Errorf("reading id of %s %q: %w", k.table, k.name, err)
 	}
 	w.pending[k] = id
-	return id, nil
+	return nil
 }
 
-// method records that an endpoint answers a method. The cache key reuses
-// idKey with the endpoint id as "service".
-func (w *writeTx) method(endpointID int64, method string) error {
-	method = store.Clip(method)
-	k := idKey{"gmd_endpoint_methods", strconv.FormatInt(endpointID, 10), method}
-	if _, ok := w.cached(k); ok {
-		return nil
+// id returns the id of a name that names created.
+func (w *writeTx) id(table, service, name string) (int64, error) {
+	k := idKey{table, store.Clip(service), store.Clip(name)}
+	id, ok := w.cached(k)
+	if !ok {
+		return 0, fmt.Errorf("dashboard: internal error: %s %q was not created first", table, k.name)
 	}
-	q := w.s.d.insertIgnore("gmd_endpoint_methods", []string{"endpoint_id", "method"}, []string{"endpoint_id", "method"})
-	if _, err := w.tx.ExecContext(w.ctx, q, endpointID, method); err != nil {
-		return fmt.Errorf("recording method %s: %w", method, err)
-	}
-	w.pending[k] = 1
-	return nil
+	return id, nil
 }
 
 // rowIDs are the ids a request row refers to.
 type rowIDs struct{ endpoint, version, instance int64 }
 
-func (w *writeTx) ids(r *store.Request) (rowIDs, error) {
+func (w *writeTx) ids(service, instance, endpoint, version string) (rowIDs, error) {
 	var ids rowIDs
 	var err error
-	// An endpoint first met in a request row (not declared in the batch)
-	// gets level 1, the level at which requests are recorded at all.
-	if ids.endpoint, err = w.endpointID(r.Service, r.Endpoint, store.LevelTiming, r.Start); err != nil {
+	if ids.endpoint, err = w.id("gmd_endpoints", service, endpoint); err != nil {
 		return ids, err
 	}
-	if ids.version, err = w.nameID("gmd_versions", r.Service, r.Version, r.Start); err != nil {
+	if ids.version, err = w.id("gmd_versions", service, version); err != nil {
 		return ids, err
 	}
-	if ids.instance, err = w.nameID("gmd_instances", r.Service, r.Instance, r.Start); err != nil {
-		return ids, err
+	ids.instance, err = w.id("gmd_instances", service, instance)
+	return ids, err
+}
+
+// recordMethods records which methods each endpoint answers, in key order.
+func (w *writeTx) recordMethods(b *store.Batch) error {
+	seen := map[methodKey]bool{}
+	add := func(service, endpoint, method string) error {
+		id, err := w.id("gmd_endpoints", service, endpoint)
+		if err != nil {
+			return err
+		}
+		k := methodKey{id, store.Clip(method)}
+		if seen[k] {
+			return nil
+		}
+		seen[k] = true
+		if _, ok := w.cached(idKey{"gmd_endpoint_methods", strconv.FormatInt(k.endpoint, 10), k.method}); !ok {
+			w.methods = append(w.methods, k)
+		}
+		return nil
 	}
-	return ids, nil
+	for _, e := range b.Endpoints {
+		for _, m := range e.Methods {
+			if err := add(e.Service, e.Name, m); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range b.Requests {
+		r := &b.Requests[i]
+		if err := add(r.Service, r.Endpoint, r.Method); err != nil {
+			return err
+		}
+	}
+	sort.Slice(w.methods, func(i, j int) bool {
+		a, b := w.methods[i], w.methods[j]
+		if a.endpoint != b.endpoint {
+			return a.endpoint < b.endpoint
+		}
+		return a.method < b.method
+	})
+	q := w.s.d.insertIgnore("gmd_endpoint_methods", []string{"endpoint_id", "method"}, []string{"endpoint_id", "method"})
+	for _, m := range w.methods {
+		if _, err := w.tx.ExecContext(w.ctx, q, m.endpoint, m.method); err != nil {
+			return fmt.Errorf("recording method %s: %w", m.method, err)
+		}
+	}
+	return nil
 }
 
 var requestCols = []string{"endpoint_id", "version_id", "instance_id", "method", "status", "start_us", "duration_us", "grp", "ip"}
 
-func (w *writeTx) requests(reqs []store.Request) error {
+// requests inserts the raw rows and returns the latest start per endpoint.
+func (w *writeTx) requests(reqs []store.Request) (map[int64]int64, error) {
+	last := map[int64]int64{} // endpoint id -> latest start
 	if len(reqs) == 0 {
-		return nil
+		return last, nil
 	}
 	per := max(1, min(500, w.s.d.MaxParams/len(requestCols)))
-	last := map[int64]int64{} // endpoint id -> latest start
 	args := make([]any, 0, per*len(requestCols))
+	var q string
 	for start := 0; start < len(reqs); start += per {
 		chunk := reqs[start:min(start+per, len(reqs))]
 		args = args[:0]
 		for i := range chunk {
 			r := &chunk[i]
-			ids, err := w.ids(r)
+			ids, err := w.ids(r.Service, r.Instance, r.Endpoint, r.Version)
 			if err != nil {
-				return err
-			}
-			if err := w.method(ids.endpoint, r.Method); err != nil {
-				return err
+				return nil, err
 			}
 			us := r.Start.UnixMicro()
 			last[ids.endpoint] = max(last[ids.endpoint], us)
 			args = append(args, ids.endpoint, ids.version, ids.instance, store.Clip(r.Method), r.Status, us,
 				r.Duration.Microseconds(), store.Clip(r.Group), store.Clip(r.IP))
 		}
-		q := w.s.d.rebind("INSERT INTO gmd_requests (" + strings.Join(requestCols, ", ") + ") VALUES " + values(len(requestCols), len(chunk)))
+		if start == 0 || len(chunk) != per {
+			q = w.s.d.rebind("INSERT INTO gmd_requests (" + strings.Join(requestCols, ", ") + ") VALUES " + values(len(requestCols), len(chunk)))
+		}
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
-			return fmt.Errorf("inserting %d requests: %w", len(chunk), err)
+			return nil, fmt.Errorf("inserting %d requests: %w", len(chunk), err)
 		}
 	}
-	q := w.s.d.rebind("UPDATE gmd_endpoints SET last_requested_us = " + w.s.d.Greatest + "(COALESCE(last_requested_us, 0), ?) WHERE id = ?")
-	for id, us := range last {
-		if _, err := w.tx.ExecContext(w.ctx, q, us, id); err != nil {
+	return last, nil
+}
+
+// lastRequested moves endpoints' last-requested times forward. It comes
+// last in the transaction because every instance of a service updates the
+// same endpoint rows: their locks are held for the shortest time.
+func (w *writeTx) lastRequested(last map[int64]int64) error {
+	if len(last) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(last))
+	for id := range last {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	q := w.s.d.rebind("UPDATE gmd_endpoints SET last_requested_us = ? WHERE id = ? AND COALESCE(last_requested_us, 0) < ?")
+	for _, id := range ids {
+		if _, err := w.tx.ExecContext(w.ctx, q, last[id], id, last[id]); err != nil {
 			return fmt.Errorf("updating last request time: %w", err)
 		}
 	}
@@ -216,31 +369,85 @@ var (
 	rollupMaxCol = []string{"max_us"}
 )
 
+// rollupKey is a rollup's primary key, in the primary key's column order.
+type rollupKey struct{ endpoint, hour, version, instance int64 }
+
+func (a rollupKey) less(b rollupKey) bool {
+	if a.endpoint != b.endpoint {
+		return a.endpoint < b.endpoint
+	}
+	if a.hour != b.hour {
+		return a.hour < b.hour
+	}
+	if a.version != b.version {
+		return a.version < b.version
+	}
+	return a.instance < b.instance
+}
+
+// rollups adds the batch's rollups and histograms to the stored ones, in
+// primary key order. Rollups whose names became equal when clipped are
+// merged first: PostgreSQL refuses to update one row twice in a statement.
 func (w *writeTx) rollups(rus []store.Rollup) error {
 	type bucketRow struct {
-		ids    rowIDs
-		hour   int64
+		key    rollupKey
 		bucket int
 		hits   int64
 	}
+	idx := make(map[rollupKey]int, len(rus))
+	keys := make([]rollupKey, 0, len(rus))
+	merged := make([]store.Rollup, 0, len(rus))
+	for i := range rus {
+		ru := &rus[i]
+		ids, err := w.ids(ru.Service, ru.Instance, ru.Endpoint, ru.Version)
+		if err != nil {
+			return err
+		}
+		k := rollupKey{ids.endpoint, ru.Hour.UnixMicro(), ids.version, ids.instance}
+		j, ok := idx[k]
+		if !ok {
+			idx[k] = len(merged)
+			keys = append(keys, k)
+			merged = append(merged, *ru)
+			continue
+		}
+		m := &merged[j]
+		m.Count += ru.Count
+		m.Errors += ru.Errors
+		for c := range m.Status {
+			m.Status[c] += ru.Status[c]
+		}
+		m.Sum += ru.Sum
+		m.Min = min(m.Min, ru.Min)
+		m.Max = max(m.Max, ru.Max)
+		h := store.Histogram{}
+		for b, n := range m.Hist {
+			h[b] += n
+		}
+		for b, n := range ru.Hist {
+			h[b] += n
+		}
+		m.Hist = h
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return keys[order[a]].less(keys[order[b]]) })
+
 	var buckets []bucketRow
 	per := max(1, min(200, w.s.d.MaxParams/len(rollupCols)))
 	args := make([]any, 0, per*len(rollupCols))
-	for start := 0; start < len(rus); start += per {
-		chunk := rus[start:min(start+per, len(rus))]
+	for start := 0; start < len(order); start += per {
+		chunk := order[start:min(start+per, len(order))]
 		args = args[:0]
-		for i := range chunk {
-			ru := &chunk[i]
-			ids, err := w.ids(&store.Request{Service: ru.Service, Instance: ru.Instance, Endpoint: ru.Endpoint, Version: ru.Version, Start: ru.Hour})
-			if err != nil {
-				return err
-			}
-			hour := ru.Hour.UnixMicro()
-			args = append(args, ids.endpoint, hour, ids.version, ids.instance, ru.Count, ru.Errors,
+		for _, i := range chunk {
+			ru, k := &merged[i], keys[i]
+			args = append(args, k.endpoint, k.hour, k.version, k.instance, ru.Count, ru.Errors,
 				ru.Status[0], ru.Status[1], ru.Status[2], ru.Status[3], ru.Status[4], ru.Status[5],
 				ru.Sum.Microseconds(), ru.Min.Microseconds(), ru.Max.Microseconds())
 			for b, n := range ru.Hist {
-				buckets = append(buckets, bucketRow{ids, hour, b, n})
+				buckets = append(buckets, bucketRow{k, b, n})
 			}
 		}
 		q := w.s.d.upsert("gmd_rollups", rollupCols, rollupKeys, rollupAdd, rollupMinCol, rollupMaxCol, len(chunk))
@@ -248,12 +455,19 @@ func (w *writeTx) rollups(rus []store.Rollup) error {
 			return fmt.Errorf("updating rollups: %w", err)
 		}
 	}
+	sort.Slice(buckets, func(i, j int) bool {
+		a, b := buckets[i], buckets[j]
+		if a.key != b.key {
+			return a.key.less(b.key)
+		}
+		return a.bucket < b.bucket
+	})
 	per = max(1, min(500, w.s.d.MaxParams/len(bucketCols)))
 	for start := 0; start < len(buckets); start += per {
 		chunk := buckets[start:min(start+per, len(buckets))]
 		args = args[:0]
 		for _, b := range chunk {
-			args = append(args, b.ids.endpoint, b.hour, b.ids.version, b.ids.instance, b.bucket, b.hits)
+			args = append(args, b.key.endpoint, b.key.hour, b.key.version, b.key.instance, b.bucket, b.hits)
 		}
 		q := w.s.d.upsert("gmd_rollup_buckets", bucketCols, bucketKeys, bucketAdd, noCols, noCols, len(chunk))
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
@@ -263,18 +477,37 @@ func (w *writeTx) rollups(rus []store.Rollup) error {
 	return nil
 }
 
+// counters adds counter deltas, in primary key order.
 func (w *writeTx) counters(cs []store.Counter) error {
+	type key struct {
+		instance int64
+		name     string
+	}
+	sum := map[key]int64{}
 	for _, c := range cs {
 		if c.Value == 0 {
 			continue
 		}
-		inst, err := w.nameID("gmd_instances", c.Service, c.Instance, time.Time{})
+		inst, err := w.id("gmd_instances", c.Service, c.Instance)
 		if err != nil {
 			return err
 		}
-		q := w.s.d.upsert("gmd_counters", counterCols, counterKeys, counterAdd, noCols, noCols, 1)
-		if _, err := w.tx.ExecContext(w.ctx, q, inst, c.Name, c.Value); err != nil {
-			return fmt.Errorf("updating counter %s: %w", c.Name, err)
+		sum[key{inst, store.Clip(c.Name)}] += c.Value
+	}
+	keys := make([]key, 0, len(sum))
+	for k := range sum {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].instance != keys[j].instance {
+			return keys[i].instance < keys[j].instance
+		}
+		return keys[i].name < keys[j].name
+	})
+	q := w.s.d.upsert("gmd_counters", counterCols, counterKeys, counterAdd, noCols, noCols, 1)
+	for _, k := range keys {
+		if _, err := w.tx.ExecContext(w.ctx, q, k.instance, k.name, sum[k]); err != nil {
+			return fmt.Errorf("updating counter %s: %w", k.name, err)
 		}
 	}
 	return nil

@@ -47,8 +47,8 @@ CREATE TABLE gmd_requests (
     grp {{key}} NOT NULL,
     ip {{key}} NOT NULL
 ) {{table}};
-CREATE INDEX gmd_requests_endpoint_start ON gmd_requests (endpoint_id, start_us) {{table}};
-CREATE INDEX gmd_requests_start ON gmd_requests (start_us) {{table}};
+CREATE INDEX gmd_requests_endpoint_start ON gmd_requests (endpoint_id, start_us);
+CREATE INDEX gmd_requests_start ON gmd_requests (start_us);
 CREATE TABLE gmd_rollups (
     endpoint_id {{int}} NOT NULL,
     hour_us {{int}} NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE gmd_rollups (
     max_us {{int}} NOT NULL,
     PRIMARY KEY (endpoint_id, hour_us, version_id, instance_id)
 ) {{without_rowid}} {{table}};
-CREATE INDEX gmd_rollups_hour ON gmd_rollups (hour_us) {{table}};
+CREATE INDEX gmd_rollups_hour ON gmd_rollups (hour_us);
 CREATE TABLE gmd_rollup_buckets (
     endpoint_id {{int}} NOT NULL,
     hour_us {{int}} NOT NULL,
@@ -77,7 +77,7 @@ CREATE TABLE gmd_rollup_buckets (
     hits {{int}} NOT NULL,
     PRIMARY KEY (endpoint_id, hour_us, version_id, instance_id, bucket)
 ) {{without_rowid}} {{table}};
-CREATE INDEX gmd_rollup_buckets_hour ON gmd_rollup_buckets (hour_us) {{table}};
+CREATE INDEX gmd_rollup_buckets_hour ON gmd_rollup_buckets (hour_us);
 CREATE TABLE gmd_counters (
     instance_id {{int}} NOT NULL,
     name {{key}} NOT NULL,

@@ -1,0 +1,19 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Retention deletes old data in small steps, so that the database does not
+// grow without bound and writers are never held up for long: each call is
+// one short statement, and the caller pauses between calls.
+type Retention interface {
+	// PruneRequests deletes at most limit raw request rows that started
+	// before cutoff, oldest first, and returns how many it deleted.
+	PruneRequests(ctx context.Context, cutoff time.Time, limit int) (int64, error)
+	// PruneRollups deletes at most limit hourly rollups, and at most limit
+	// of their histogram rows, of hours that started before cutoff, and
+	// returns how many rows it deleted.
+	PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error)
+}
