@@ -15,6 +15,7 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/internal/recorder"
+	"github.com/go-monitoring-dashboard/dashboard/internal/retention"
 	"github.com/go-monitoring-dashboard/dashboard/internal/version"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	_ "github.com/go-monitoring-dashboard/dashboard/store/sqlite" // the default store
@@ -36,6 +37,7 @@ type Dashboard struct {
 	ownStore bool
 	rec      *recorder.Recorder
 	eps      *registry
+	pruner   *retention.Pruner
 
 	version       string
 	versionSource version.Source
@@ -90,18 +92,21 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
 		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies,
 	}
-	ctx := context.Background()
+	// The registry exists before the store, which may fill it from its
+	// own goroutine once a database server is reached.
+	d.eps = newRegistry(c.MonitorLevel)
 	d.store = cfg.Store
 	if d.store == nil {
-		if d.store, err = store.Open(ctx, c.Database); err != nil {
+		// A database server that is down does not stop the service: the
+		// store connects in the background and the recorder keeps rows
+		// meanwhile. Only a wrong URL, a driver not linked in or a file
+		// that cannot be opened fail here.
+		if d.store, err = store.Start(c.Database, store.StartOptions{Logger: log, OnReady: d.loadLevels}); err != nil {
 			return nil, err
 		}
 		d.ownStore = true
-	}
-	stored, err := d.store.Endpoints(ctx, c.Service)
-	if err != nil {
-		d.closeStore()
-		return nil, fmt.Errorf("dashboard: reading endpoints from %s: %w", store.Redact(c.Database), err)
+	} else if err := d.loadLevels(context.Background(), d.store); err != nil {
+		return nil, err
 	}
 	d.rec = recorder.New(d.store, recorder.Options{
 		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
@@ -109,7 +114,11 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, Logger: log,
 	})
 	d.rec.DeclareVersion(ver, time.Now())
-	d.eps = newRegistry(c.MonitorLevel, stored, d.rec.DeclareEndpoint)
+	d.eps.setCreated(d.rec.DeclareEndpoint)
+	d.pruner = retention.Start(d.store, retention.Options{
+		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
+		Logger: log,
+	})
 	d.ui = http.NotFoundHandler()
 	db := store.Redact(c.Database)
 	if !d.ownStore {
@@ -209,6 +218,17 @@ func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur tim
 	})
 }
 
+// loadLevels reads the endpoints stored for this service, with the levels
+// an operator gave them, into the registry.
+func (d *Dashboard) loadLevels(ctx context.Context, s store.Store) error {
+	stored, err := s.Endpoints(ctx, d.cfg.Service)
+	if err != nil {
+		return fmt.Errorf("dashboard: reading endpoints from %s: %w", store.Redact(d.cfg.Database), err)
+	}
+	d.eps.load(stored)
+	return nil
+}
+
 // Close stops recording: it writes every pending sample, stops the
 // dashboard's goroutines and closes the database it opened. Requests
 // served after Close are not recorded. Give ctx a deadline: when the
@@ -216,6 +236,7 @@ func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur tim
 // samples were lost. Close is safe to call more than once.
 func (d *Dashboard) Close(ctx context.Context) error {
 	d.closeOnce.Do(func() {
+		d.pruner.Close()
 		d.closeErr = d.rec.Close(ctx)
 		d.closeErr = errors.Join(d.closeErr, d.closeStore())
 	})

@@ -48,16 +48,45 @@ type registry struct {
 	created func(e store.Endpoint)
 }
 
-func newRegistry(defaultLevel int, stored []store.Endpoint, created func(store.Endpoint)) *registry {
-	g := &registry{defaultLevel: defaultLevel, created: created}
-	m := make(map[string]*endpoint, len(stored))
+func newRegistry(defaultLevel int) *registry {
+	g := &registry{defaultLevel: defaultLevel}
+	m := map[string]*endpoint{}
+	g.m.Store(&m)
+	return g
+}
+
+// setCreated sets the function called for new endpoints.
+func (g *registry) setCreated(created func(store.Endpoint)) {
+	g.mu.Lock()
+	g.created = created
+	g.mu.Unlock()
+}
+
+// load takes the levels of stored endpoints: an operator set them, so
+// they win over the default an endpoint got when it was met before the
+// database was reached. It may run at any time, from the store's
+// goroutine, while requests are served.
+func (g *registry) load(stored []store.Endpoint) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	old := *g.m.Load()
+	m := make(map[string]*endpoint, len(old)+len(stored))
+	for k, v := range old {
+		m[k] = v
+	}
 	for _, s := range stored {
+		if e := m[s.Name]; e != nil {
+			e.level.Store(int32(s.Level))
+			continue
+		}
+		if len(m) >= maxEndpoints {
+			continue
+		}
 		e := &endpoint{name: s.Name}
 		e.level.Store(int32(s.Level))
 		m[s.Name] = e
 	}
 	g.m.Store(&m)
-	return g
 }
 
 // get returns the state of the endpoint called name, creating it with the

@@ -13,7 +13,8 @@ type Retention interface {
 	// before cutoff, oldest first, and returns how many it deleted.
 	PruneRequests(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 	// PruneRollups deletes at most limit hourly rollups, and at most limit
-	// of their histogram rows, of hours that started before cutoff, and
-	// returns how many rows it deleted.
+	// of their histogram rows, of hours that ended by cutoff (the hour
+	// cutoff falls in is kept whole), and returns how many rows it
+	// deleted.
 	PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }

@@ -28,6 +28,10 @@ type Config struct {
 	FlushInterval   time.Duration  // FLUSH_INTERVAL: longest wait before a batch is written
 	BacklogLimit    int            // BACKLOG_LIMIT: rows held while the database fails
 	SamplingPeriod  time.Duration  // SAMPLING_PERIOD: time between profiler samples
+	// RAW_RETENTION_DAYS: days raw request rows are kept, 0 forever
+	RawRetentionDays int
+	// ROLLUP_RETENTION_DAYS: days hourly rollups are kept, 0 forever
+	RollupRetentionDays int
 
 	// Entries has one entry per key, in the order of Keys, for a settings page.
 	Entries []Entry

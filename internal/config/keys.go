@@ -192,6 +192,18 @@ func keyTable() []keyDef {
 			field: "SamplingPeriod",
 			set:   func(c *Config, v string) (err error) { c.SamplingPeriod, err = parseSamplingPeriod(v); return err },
 		},
+		{
+			Key: Key{Name: "RAW_RETENTION_DAYS", Default: "90",
+				Description: "Days a raw request row is kept; older rows are deleted in small batches in the background. 0 keeps them forever. Per-user and per-IP views and exports read raw rows."},
+			field: "RawRetentionDays",
+			set:   func(c *Config, v string) (err error) { c.RawRetentionDays, err = parseInt(v, 0, 36500); return err },
+		},
+		{
+			Key: Key{Name: "ROLLUP_RETENTION_DAYS", Default: "1095",
+				Description: "Days the hourly rollups (counts, durations, histograms) are kept, for the overview, heatmaps and per-version graphs. 0 keeps them forever."},
+			field: "RollupRetentionDays",
+			set:   func(c *Config, v string) (err error) { c.RollupRetentionDays, err = parseInt(v, 0, 36500); return err },
+		},
 	}
 }
 

@@ -30,6 +30,8 @@ func exampleValues() map[string]string {
 		"FLUSH_INTERVAL":             "250ms",
 		"BACKLOG_LIMIT":              "5",
 		"SAMPLING_PERIOD":            "5ms",
+		"RAW_RETENTION_DAYS":         "7",
+		"ROLLUP_RETENTION_DAYS":      "30",
 	}
 }
 

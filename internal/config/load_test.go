@@ -14,21 +14,23 @@ func TestLoadDefaults(t *testing.T) {
 	t.Parallel()
 	c := mustLoad(t, Options{})
 	want := &Config{
-		Database:        "sqlite:///dashboard.db",
-		CustomLink:      "dashboard",
-		Username:        "admin",
-		GuestUsername:   "guest",
-		OutlierConstant: 2.5,
-		MonitorLevel:    1,
-		Timezone:        time.Local,
-		Service:         executableName(),
-		Instance:        hostName(),
-		QueueSize:       16384,
-		BatchSize:       1000,
-		FlushInterval:   time.Second,
-		BacklogLimit:    100000,
-		SamplingPeriod:  10 * time.Millisecond,
-		Entries:         c.Entries,
+		Database:            "sqlite:///dashboard.db",
+		CustomLink:          "dashboard",
+		Username:            "admin",
+		GuestUsername:       "guest",
+		OutlierConstant:     2.5,
+		MonitorLevel:        1,
+		Timezone:            time.Local,
+		Service:             executableName(),
+		Instance:            hostName(),
+		QueueSize:           16384,
+		BatchSize:           1000,
+		FlushInterval:       time.Second,
+		BacklogLimit:        100000,
+		SamplingPeriod:      10 * time.Millisecond,
+		RawRetentionDays:    90,
+		RollupRetentionDays: 1095,
+		Entries:             c.Entries,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(Options{})\n got %+v\nwant %+v", c, want)

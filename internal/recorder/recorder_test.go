@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ type flaky struct {
 	store.Store
 	mu      sync.Mutex
 	failN   int           // fail the next failN writes
+	err     error         // what failing writes return; nil: errDown
 	always  bool          // fail every write
 	block   chan struct{} // when non-nil, writes wait for it to close
 	batches []int         // rows per successful write
@@ -41,8 +43,12 @@ func (f *flaky) Write(ctx context.Context, b *store.Batch) error {
 	f.mu.Lock()
 	if f.always || f.failN > 0 {
 		f.failN--
+		err := f.err
 		f.mu.Unlock()
-		return errDown
+		if err == nil {
+			err = errDown
+		}
+		return err
 	}
 	f.mu.Unlock()
 	if err := f.Store.Write(ctx, b); err != nil {
@@ -212,6 +218,34 @@ func TestFailingStoreRetriesAndLogsOnce(t *testing.T) {
 	}
 	if s := r.Stats(); s.FailedWrites != 5 || s.DroppedStore != 0 || s.LastError != errDown.Error() {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestStoreNotReadyIsNotAFailure: a store still connecting in the
+// background logs its outage itself; the writer keeps the rows, asks again
+// at its shortest pace, and neither logs nor counts failed transactions.
+func TestStoreNotReadyIsNotAFailure(t *testing.T) {
+	f := newFlaky(t)
+	f.failN = 20
+	f.err = fmt.Errorf("dashboard: postgres://db: %w: connection refused", store.ErrNotReady)
+	var logs bytes.Buffer
+	o := opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	o.MaxBackoff = time.Hour // were these failures, the writer would wait an hour
+	r := New(f, o)
+	for i := 0; i < 30; i++ {
+		r.Add(sample(i))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for r.Stats().Written < 30 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	s := r.Stats()
+	if s.Written != 30 || s.FailedWrites != 0 || s.DroppedStore != 0 || !strings.Contains(s.LastError, "connection refused") {
+		t.Errorf("stats %+v; want 30 written, no failed writes, the cause kept", s)
+	}
+	closeRec(t, r)
+	if logs.Len() != 0 {
+		t.Errorf("the writer logged:\n%s", logs.String())
 	}
 }
 

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
@@ -124,7 +125,7 @@ func (r *Recorder) pendingWork() bool {
 // writeBacklog writes backlog batches oldest first until one fails. Outside
 // Close it respects the backoff after a failure.
 func (r *Recorder) writeBacklog(ctx context.Context, closing bool) {
-	if !closing && r.failures > 0 && time.Now().Before(r.nextTry) {
+	if !closing && time.Now().Before(r.nextTry) {
 		return
 	}
 	if len(r.backlog) == 0 && r.pendingWork() {
@@ -192,6 +193,7 @@ func (r *Recorder) writeOne(ctx context.Context, reqs []store.Request) error {
 		return err
 	}
 	r.storedQueueDrops, r.storedStoreDrops = dq, ds
+	r.nextTry = time.Time{}
 	r.written.Add(int64(len(reqs)))
 	r.batches.Add(1)
 	if r.failures > 0 {
@@ -204,11 +206,18 @@ func (r *Recorder) writeOne(ctx context.Context, reqs []store.Request) error {
 }
 
 func (r *Recorder) fail(err error) {
-	r.failed.Add(1)
 	r.mu.Lock()
 	r.lastErr = err.Error()
 	r.lastErrAt = time.Now()
 	r.mu.Unlock()
+	if errors.Is(err, store.ErrNotReady) {
+		// The store is still connecting and says so itself, once: no
+		// transaction was tried, and asking again costs nothing, so
+		// the rows go out soon after it connects.
+		r.nextTry = time.Now().Add(r.opts.MinBackoff)
+		return
+	}
+	r.failed.Add(1)
 	if r.failures == 0 {
 		// Logged once per outage, not per request or per retry.
 		r.log.Error("dashboard: writing to the database failed; retrying with backoff and keeping rows in memory (then dropping and counting them)",

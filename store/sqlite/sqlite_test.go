@@ -7,21 +7,46 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/dbtest"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
+	"github.com/go-monitoring-dashboard/dashboard/store/sqlstore"
 	"github.com/go-monitoring-dashboard/dashboard/store/storetest"
 )
 
-func TestConformanceFile(t *testing.T) {
-	storetest.Run(t, func(t testing.TB) store.Store {
-		s, err := sqlite.OpenFile(context.Background(), filepath.Join(t.TempDir(), "d.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+var server = dbtest.Server{
+	Name:        "SQLite",
+	NewDatabase: func(t testing.TB) string { return "sqlite:///" + filepath.Join(t.TempDir(), "d.db") },
+	OpenWith:    sqlite.OpenWith,
+	Size:        size,
 }
+
+// size reports the bytes of each table and index, from SQLite's dbstat.
+func size(ctx context.Context, s *sqlstore.Store) (map[string]int64, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT name, SUM(pgsize) FROM dbstat GROUP BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}
+
+// TestFile runs the conformance suite and the tests every SQL database
+// runs on a file database.
+func TestFile(t *testing.T) { dbtest.Run(t, server) }
+
+func TestHelperProcess(t *testing.T) { dbtest.HelperProcess(t) }
+
+func BenchmarkWriter(b *testing.B) { dbtest.BenchWriter(b, server) }
 
 func TestConformanceMemory(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) store.Store {

@@ -77,6 +77,10 @@ func (d *Dialect) expand(stmt string) string {
 	).Replace(stmt)
 }
 
+// Rebind turns "?" placeholders into the dialect's own, for queries
+// written outside this package (tests, tools).
+func (d *Dialect) Rebind(q string) string { return d.rebind(q) }
+
 // rebind turns "?" placeholders into "$1", "$2"... when the dialect wants
 // them. Our statements never contain a literal "?".
 func (d *Dialect) rebind(q string) string {

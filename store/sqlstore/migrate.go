@@ -19,6 +19,15 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// MigrationFiles returns the embedded migrations, NNNN_name.sql files.
+func MigrationFiles() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded: cannot happen
+	}
+	return sub
+}
+
 // Migration is one numbered schema change.
 type Migration struct {
 	Version    int
@@ -86,11 +95,7 @@ func splitStatements(body string) []string {
 func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	fsys := s.o.Migrations
 	if fsys == nil {
-		sub, err := fs.Sub(migrations, "migrations")
-		if err != nil {
-			return err
-		}
-		fsys = sub
+		fsys = MigrationFiles()
 	}
 	migs, err := LoadMigrations(fsys)
 	if err != nil {

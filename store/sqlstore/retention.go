@@ -15,14 +15,11 @@ func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time, limit int) 
 }
 
 // PruneRollups deletes at most limit rollups and at most limit histogram
-// rows of hours that started before cutoff. Rollups go first: a histogram
+// rows of hours that ended by cutoff. Rollups go first: a histogram
 // row without its rollup is never read, while the reverse would show a
 // rollup with an empty histogram.
 func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
-	us := store.HourOf(cutoff).UnixMicro()
-	if cutoff.After(store.HourOf(cutoff)) {
-		us = store.HourOf(cutoff).Add(time.Hour).UnixMicro() // hours that started before cutoff
-	}
+	us := store.HourOf(cutoff).UnixMicro() // the hour cutoff falls in stays whole
 	n, err := s.prune(ctx, "gmd_rollups", "hour_us", "endpoint_id, hour_us, version_id, instance_id", us, limit)
 	if err != nil {
 		return n, err

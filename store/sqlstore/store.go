@@ -97,6 +97,10 @@ func (s *Store) Close() error {
 // store.Store yet.
 func (s *Store) DB() *sql.DB { return s.r }
 
+// WriteDB returns the pool used for writes, for tools and tests that
+// change the database outside store.Store.
+func (s *Store) WriteDB() *sql.DB { return s.w }
+
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() *Dialect { return s.d }
 

@@ -38,6 +38,8 @@ func Run(t *testing.T, open Opener) {
 		{"StreamingStopsOnError", testStreamingStops},
 		{"EmptyBatch", testEmptyBatch},
 		{"LongAndOddStrings", testOddStrings},
+		{"PruneRequests", testPruneRequests},
+		{"PruneRollups", testPruneRollups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -475,6 +477,16 @@ func testOddStrings(t *testing.T, s store.Store) {
 	got := all(t, s, store.RequestFilter{Endpoint: odd})
 	if len(got) != 1 || got[0].Endpoint != odd || got[0].Group != r.Group {
 		t.Errorf("odd strings did not round-trip: %+v", got)
+	}
+	// Bytes PostgreSQL and MySQL refuse (invalid UTF-8, NUL) become
+	// U+FFFD alike everywhere, in names and in filters.
+	bad := req("GET /bad\xff\x00", 3)
+	bad.Group = "user\xfe"
+	bad.Method = "G\x00T"
+	write(t, s, &store.Batch{Requests: []store.Request{bad}})
+	got = all(t, s, store.RequestFilter{Endpoint: bad.Endpoint})
+	if len(got) != 1 || got[0].Endpoint != "GET /bad\uFFFD\uFFFD" || got[0].Group != "user\uFFFD" || got[0].Method != "G\uFFFDT" {
+		t.Errorf("invalid UTF-8 and NUL: %+v", got)
 	}
 	// Names longer than MaxName are clipped alike everywhere.
 	long := req(strings.Repeat("é", store.MaxName+20), 2)

@@ -1,0 +1,170 @@
+// Package retention deletes old measurements in the background, so that
+// the database does not grow without bound: raw request rows after some
+// days, hourly rollups after more.
+//
+// One goroutine per dashboard does it, in rounds: every hour it deletes
+// what is past its age in batches of a thousand rows, one short
+// transaction each (the deletes follow the time indexes), pausing between
+// batches so that the recorder's writes are never held up for long.
+// Several instances sharing a database each prune; they only find less to
+// delete.
+package retention
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// Day is the unit of the retention settings.
+const Day = 24 * time.Hour
+
+// Options configure a Pruner. Zero durations take the defaults noted.
+type Options struct {
+	Raw     time.Duration // age at which raw rows go; 0 keeps them
+	Rollups time.Duration // age at which rollups go; 0 keeps them
+	Now     func() time.Time
+	Batch   int           // rows per delete; default 1000
+	Pause   time.Duration // between two deletes; default 100ms
+	Every   time.Duration // between rounds; default 1h
+	// First is the wait before the first round; default 1m, so that a
+	// service's start is not slowed down.
+	First  time.Duration
+	Logger *slog.Logger
+}
+
+// Pruner runs rounds in its own goroutine until Close.
+type Pruner struct {
+	s      store.Retention
+	o      Options
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	deleted int64
+	rounds  int64
+	lastErr error
+}
+
+// Start starts pruning s. It returns nil when nothing is ever pruned
+// (both ages 0); Close accepts a nil Pruner.
+func Start(s store.Retention, o Options) *Pruner {
+	if o.Raw <= 0 && o.Rollups <= 0 {
+		return nil
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Batch <= 0 {
+		o.Batch = 1000
+	}
+	if o.Pause <= 0 {
+		o.Pause = 100 * time.Millisecond
+	}
+	if o.Every <= 0 {
+		o.Every = time.Hour
+	}
+	if o.First <= 0 {
+		o.First = time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pruner{s: s, o: o, cancel: cancel, done: make(chan struct{})}
+	go p.run(ctx)
+	return p
+}
+
+// Close stops the pruner, in the middle of a round if need be, and waits
+// for its goroutine.
+func (p *Pruner) Close() {
+	if p == nil {
+		return
+	}
+	p.cancel()
+	<-p.done
+}
+
+// Stats returns the rows deleted and the rounds finished since Start, and
+// the error of the last round.
+func (p *Pruner) Stats() (deleted, rounds int64, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.deleted, p.rounds, p.lastErr
+}
+
+func (p *Pruner) run(ctx context.Context) {
+	defer close(p.done)
+	wait := p.o.First
+	failing := false
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		wait = p.o.Every
+		err := p.Round(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		p.mu.Lock()
+		p.rounds++
+		p.lastErr = err
+		p.mu.Unlock()
+		switch {
+		case err == nil:
+			failing = false
+		case errors.Is(err, store.ErrNotReady):
+			// The store says itself that the database is down.
+		case !failing:
+			failing = true
+			p.o.Logger.Warn("dashboard: deleting old measurements failed; trying again in the next round", "err", err, "every", p.o.Every)
+		}
+	}
+}
+
+// Round deletes everything past its age, batch by batch.
+func (p *Pruner) Round(ctx context.Context) error {
+	now := p.o.Now()
+	if p.o.Raw > 0 {
+		if err := p.drain(ctx, func(ctx context.Context) (int64, error) {
+			return p.s.PruneRequests(ctx, now.Add(-p.o.Raw), p.o.Batch)
+		}); err != nil {
+			return err
+		}
+	}
+	if p.o.Rollups > 0 {
+		return p.drain(ctx, func(ctx context.Context) (int64, error) {
+			return p.s.PruneRollups(ctx, now.Add(-p.o.Rollups), p.o.Batch)
+		})
+	}
+	return nil
+}
+
+// drain calls prune until it finds nothing more, pausing in between.
+func (p *Pruner) drain(ctx context.Context, prune func(context.Context) (int64, error)) error {
+	for {
+		n, err := prune(ctx)
+		p.mu.Lock()
+		p.deleted += n
+		p.mu.Unlock()
+		if err != nil || n == 0 {
+			return err
+		}
+		t := time.NewTimer(p.o.Pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
