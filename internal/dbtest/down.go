@@ -223,4 +223,3 @@ func testClosedPort(t *testing.T, srv Server) {
 		t.Errorf("Close = %v, want it to report 10 samples not written", err)
 	}
 }
-
