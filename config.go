@@ -20,7 +20,9 @@ type Config struct {
 
 	// Database is the database URL (key DATABASE, default
 	// "sqlite:///dashboard.db"). PostgreSQL and MySQL need their driver
-	// packages imported.
+	// packages imported (store/postgres, store/mysql); a database server
+	// that is down when New runs does not fail it: the dashboard connects
+	// in the background and keeps requests in memory meanwhile.
 	Database string
 	// CustomLink is the path of the dashboard (key CUSTOM_LINK, default
 	// "dashboard", served at /dashboard).

@@ -100,6 +100,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"missing file", Config{ConfigFile: filepath.Join(dir, "nope.ini")}, []string{"nope.ini"}},
 		{"bad git dir", Config{Git: filepath.Join(dir, "no-git")}, []string{"GIT", "no-git"}},
 		{"driver not linked", Config{Database: "postgres://localhost/db"}, []string{"store/postgres"}},
+		{"sqlite file that cannot be made", Config{Database: "sqlite:///" + filepath.Join(ini, "under-a-file", "d.db")}, []string{"DATABASE", "under-a-file"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -174,6 +174,15 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Without a Lock (SQLite), the transaction is what serializes
+	// instances: one that waited for another's may find its work done.
+	var done int
+	if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM gmd_migrations WHERE version = ?`), m.Version).Scan(&done); err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
 	for _, st := range m.Statements {
 		st = s.d.expand(st)
 		if _, err := tx.ExecContext(ctx, st); err != nil {

@@ -104,8 +104,4 @@ func (s *Store) WriteDB() *sql.DB { return s.w }
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() *Dialect { return s.d }
 
-// Ready reports whether the store is connected and its schema up to date.
-// Only a store opened with Start is ever not ready.
-func (s *Store) Ready() bool { return s.ready.Load() }
-
 var _ store.Store = (*Store)(nil)
