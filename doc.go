@@ -46,4 +46,18 @@
 // queue that one goroutine writes in batches. When the queue is full or
 // the database stays down, samples are dropped and counted, and the counts
 // are shown.
+//
+// # Databases
+//
+// SQLite is built in. For PostgreSQL or MySQL/MariaDB, import the driver
+// module for its side effect and set DATABASE to its URL:
+//
+//	import _ "github.com/go-monitoring-dashboard/dashboard/store/postgres" // postgres://user:password@host/db
+//	import _ "github.com/go-monitoring-dashboard/dashboard/store/mysql"    // mysql://user:password@host:3306/db
+//
+// Several services, and several instances of each, may write to one such
+// database; every row carries its service and instance. A database server
+// that is down when New runs does not fail it: the dashboard connects in
+// the background. Old rows are deleted in the background after
+// RAW_RETENTION_DAYS and ROLLUP_RETENTION_DAYS.
 package dashboard
