@@ -77,7 +77,8 @@ type Config struct {
 	Logger *slog.Logger
 
 	// Store, when set, is used instead of opening Database. The dashboard
-	// does not close it.
+	// does not close it, but does delete old rows from it (see
+	// RAW_RETENTION_DAYS).
 	Store store.Store
 
 	// environ replaces os.Environ() in tests.

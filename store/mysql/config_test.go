@@ -72,7 +72,8 @@ func TestConfigErrors(t *testing.T) {
 // FuzzConfig: any URL gives a configuration or an error, never a panic,
 // and a password never appears in the error.
 func FuzzConfig(f *testing.F) {
-	for _, u := range []string{"mysql://root@127.0.0.1:3306/test", "mysql://u:p%40@[::1]/d?socket=/x&tls=true", "mysql://u:pw@h/d?timeout=%zz", "mysql:x"} {
+	for _, u := range []string{"mysql://root@127.0.0.1:3306/test", "mysql://u:p%40@[::1]/d?socket=/x&tls=true", "mysql://u:pw@h/d?timeout=%zz", "mysql:x",
+		"mysql://u:zz-secret-zz@h/d?timeout=soon", "mysql://u:zz-secret-zz@h:99x/d", "mysql://u:zz-secret-zz@h"} {
 		f.Add(u)
 	}
 	f.Fuzz(func(t *testing.T, u string) {

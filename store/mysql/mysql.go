@@ -179,7 +179,12 @@ func Config(dsn string) (*mysql.Config, error) {
 	// every option it has works, and unknown names become session
 	// variables.
 	if len(q) > 0 {
-		c2, err := mysql.ParseDSN(c.FormatDSN() + "?" + q.Encode())
+		dsn := c.FormatDSN()
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		c2, err := mysql.ParseDSN(dsn + sep + q.Encode())
 		if err != nil {
 			return nil, bad("%v", err)
 		}

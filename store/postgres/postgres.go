@@ -58,7 +58,9 @@ func Dialect() *sqlstore.Dialect {
 
 // lockKey names the migration lock of the database and schema the
 // connection uses, so that dashboards in other schemas do not wait.
-const lockKey = `('x' || substr(md5('gmd_migrate ' || current_database() || '.' || current_schema()), 1, 16))::bit(64)::bigint`
+// A search_path naming no existing schema leaves current_schema() NULL:
+// the lock is still taken, and creating the first table says what is wrong.
+const lockKey = `('x' || substr(md5('gmd_migrate ' || current_database() || '.' || COALESCE(current_schema(), '')), 1, 16))::bit(64)::bigint`
 
 // lock takes a session-level advisory lock, polling so that ctx is obeyed
 // however the driver cancels queries.

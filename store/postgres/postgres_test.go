@@ -172,3 +172,19 @@ func TestBadURLsFailAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingSchemaIsNamed: a search_path naming no schema fails with
+// PostgreSQL's own reason, not a puzzle about the migration lock.
+func TestMissingSchemaIsNamed(t *testing.T) {
+	u, err := url.Parse(newDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "gmd_no_such_schema")
+	u.RawQuery = q.Encode()
+	_, err = postgres.Open(context.Background(), u.String())
+	if err == nil || strings.Contains(err.Error(), "migration lock") || !strings.Contains(err.Error(), "schema") {
+		t.Errorf("Open = %v, want PostgreSQL's complaint about the schema", err)
+	}
+}
