@@ -79,6 +79,7 @@ func Run(t *testing.T, srv Server) {
 		{"UpgradeFromVersion1", testUpgradeFromVersion1},
 		{"FailedMigrationResumes", testFailedMigrationResumes},
 		{"ManyInstances", testManyInstances},
+		{"SameInstanceName", testSameInstanceName},
 		{"ManyProcesses", testManyProcesses},
 		{"DownAtStart", testDownAtStart},
 		{"ClosedPort", testClosedPort},

@@ -120,7 +120,7 @@ func check(t *testing.T, srv Server, url string, ins []instance) {
 	want := map[key]int64{}
 	for _, in := range ins {
 		for route, n := range in.Requests {
-			want[key{in.Service, in.Instance, route}] = int64(n)
+			want[key{in.Service, in.Instance, route}] += int64(n)
 		}
 	}
 	for k, n := range want {
@@ -176,6 +176,28 @@ func testManyInstances(t *testing.T, srv Server) {
 		}
 	}
 	check(t, srv, url, instances)
+}
+
+// testSameInstanceName: two processes of one service on one host share
+// the default instance name, so they add to the same rollup rows at once.
+func testSameInstanceName(t *testing.T, srv Server) {
+	url := srv.NewDatabase(t)
+	twins := []instance{
+		{"books", "host-1", map[string]int{"GET /books/{id}": 300, "POST /books": 40}},
+		{"books", "host-1", map[string]int{"GET /books/{id}": 200, "POST /books": 70}},
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(twins))
+	for i, in := range twins {
+		wg.Go(func() { _, errs[i] = serve(context.Background(), url, in, slog.New(slog.DiscardHandler)) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t, srv, url, twins)
 }
 
 // childVar carries a child process's instance and database.

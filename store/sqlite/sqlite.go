@@ -11,11 +11,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlstore"
@@ -86,7 +88,7 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.Store, error) {
 }
 
 func openFile(ctx context.Context, path string, o sqlstore.Options) (*sqlstore.Store, error) {
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_txlock=immediate"
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(0)&_txlock=immediate", busyTimeout.Milliseconds())
 	if path == ":memory:" {
 		// One connection: a private memory database exists once per
 		// connection, so reads and writes must share it.
@@ -110,7 +112,7 @@ func openFile(ctx context.Context, path string, o sqlstore.Options) (*sqlstore.S
 	// SQLite has one writer at a time; one connection queues writes in Go
 	// instead of in busy-wait loops.
 	w.SetMaxOpenConns(1)
-	if err := w.PingContext(ctx); err != nil {
+	if err := ping(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("dashboard: opening SQLite database %q: %w", path, err)
 	}
@@ -122,3 +124,32 @@ func openFile(ctx context.Context, path string, o sqlstore.Options) (*sqlstore.S
 	r.SetMaxOpenConns(4)
 	return sqlstore.NewWith(ctx, Dialect(), w, r, o)
 }
+
+// ping opens the first connection. Processes that open a new file at the
+// same time race to switch it to WAL, and SQLite answers the losers "busy"
+// at once, without its busy timeout: they try again for a while.
+func ping(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		var coded interface{ Code() int }
+		if err == nil || !errors.As(err, &coded) || coded.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// sqliteBusy is SQLITE_BUSY, the primary result code of "database is
+// locked".
+const sqliteBusy = 5
+
+// busyTimeout is how long a connection waits for another's lock, as the
+// busy_timeout pragma says.
+const busyTimeout = 10 * time.Second
