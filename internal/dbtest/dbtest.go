@@ -80,6 +80,7 @@ func Run(t *testing.T, srv Server) {
 		{"FailedMigrationResumes", testFailedMigrationResumes},
 		{"ManyInstances", testManyInstances},
 		{"SameInstanceName", testSameInstanceName},
+		{"PruneWhileWriting", testPruneWhileWriting},
 		{"ManyProcesses", testManyProcesses},
 		{"DownAtStart", testDownAtStart},
 		{"ClosedPort", testClosedPort},
