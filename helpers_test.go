@@ -41,7 +41,13 @@ func mustNew(tb testing.TB, h http.Handler, cfg Config) *Dashboard {
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	tb.Cleanup(func() { d.Close(context.Background()) })
+	tb.Cleanup(func() {
+		// A test that failed midway may leave the store failing: give up
+		// rather than hang.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		d.Close(ctx)
+	})
 	return d
 }
 
