@@ -172,6 +172,8 @@ type Store interface {
 	// Rollups returns the selected hourly rollups ordered by hour.
 	Rollups(ctx context.Context, f RollupFilter) ([]Rollup, error)
 
+	Querier
+
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.
 	Close() error

@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 		{"StreamingStopsOnError", testStreamingStops},
 		{"EmptyBatch", testEmptyBatch},
 		{"LongAndOddStrings", testOddStrings},
+		{"SumRollups", testSumRollups},
+		{"SumRollupsEmpty", testSumRollupsEmpty},
+		{"Timings", testTimings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
