@@ -18,7 +18,7 @@ func TestEndpointHourly(t *testing.T) {
 		rq("GET /a", "v1", time.Date(2026, 3, 4, 15, 1, 0, 0, time.UTC), 10, 200, "", ""), // current hour
 		rq("GET /a", "v1", time.Date(2026, 3, 4, 15, 2, 0, 0, time.UTC), 30, 200, "", ""),
 		rq("GET /a", "v1", time.Date(2026, 3, 4, 15, 3, 0, 0, time.UTC), 2, 200, "", ""),
-		rq("GET /a", "v2", time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC), 7, 200, "", ""), // first of the 48 hours
+		rq("GET /a", "v2", time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC), 7, 200, "", ""),   // first of the 48 hours
 		rq("GET /a", "v2", time.Date(2026, 3, 2, 15, 59, 0, 0, time.UTC), 99, 200, "", ""), // one hour too old
 		rq("GET /b", "v1", time.Date(2026, 3, 4, 15, 4, 0, 0, time.UTC), 500, 200, "", ""), // other endpoint
 	})
