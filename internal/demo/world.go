@@ -273,7 +273,9 @@ func fail(rng *rand.Rand, p float64, code int) int {
 	return 200
 }
 
-func fixed(p string) func(*rand.Rand, *User) string { return func(*rand.Rand, *User) string { return p } }
+func fixed(p string) func(*rand.Rand, *User) string {
+	return func(*rand.Rand, *User) string { return p }
+}
 
 func shopEndpoints() []endpoint {
 	return []endpoint{
