@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,17 +39,23 @@ func (s *Store) names(ctx context.Context, table, service string) (map[int64]str
 
 // endpointCond restricts rows of alias x to the filter's service and
 // endpoint. It reports false when the named endpoint does not exist, so
-// that nothing can match.
+// that nothing can match. eps holds the service's endpoints (every
+// service's when service is "", where one name may have several ids).
 func endpointCond(wh *where, eps map[int64]string, service, endpoint string) bool {
 	if endpoint != "" {
 		endpoint = store.Clip(endpoint)
+		var ids []string
 		for id, name := range eps {
 			if name == endpoint {
-				wh.add("x.endpoint_id = ?", id)
-				return true
+				ids = append(ids, strconv.FormatInt(id, 10))
 			}
 		}
-		return false
+		if len(ids) == 0 {
+			return false
+		}
+		// Ids are our own integers: inlined, they cannot inject anything.
+		wh.conds = append(wh.conds, "x.endpoint_id IN ("+strings.Join(ids, ", ")+")")
+		return true
 	}
 	if service != "" {
 		wh.add("x.endpoint_id IN (SELECT id FROM gmd_endpoints WHERE service = ?)", service)

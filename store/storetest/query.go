@@ -122,6 +122,7 @@ func testSumRollups(t *testing.T, s store.Store) {
 		{"window by hour", store.SumFilter{Service: "svc", Since: since, Until: until, By: store.ByHour, Hist: true}},
 		{"window by endpoint", store.SumFilter{Service: "svc", Since: since, Until: until, By: store.ByEndpoint}},
 		{"other service", store.SumFilter{Service: "other", By: store.ByEndpoint, Hist: true}},
+		{"one endpoint of every service", store.SumFilter{Endpoint: "GET /a", By: store.ByHour, Hist: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -192,6 +193,7 @@ func testTimings(t *testing.T, s store.Store) {
 		{"newest ten", store.TimingFilter{Service: "svc", Endpoint: "GET /a", Limit: 10}, func(r store.Request) bool {
 			return r.Service == "svc" && r.Endpoint == "GET /a"
 		}},
+		{"endpoint of every service", store.TimingFilter{Endpoint: "GET /a"}, func(r store.Request) bool { return r.Endpoint == "GET /a" }},
 		{"missing endpoint", store.TimingFilter{Service: "svc", Endpoint: "GET /zzz"}, func(store.Request) bool { return false }},
 	}
 	for _, c := range cases {
