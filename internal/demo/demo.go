@@ -28,7 +28,7 @@ import (
 // Options configure the demo. Zero values take the defaults noted.
 type Options struct {
 	Addr string // address to listen on; default "127.0.0.1:8080" (":0" picks a port)
-	DB   string // SQLite file; default "gmd-demo.db"
+	DB   string // SQLite file (or sqlite:/// URL); default "gmd-demo.db"
 	// Rate is the live requests per second; default 20, negative for none.
 	Rate  float64
 	Days  int  // days of history; default 30
@@ -90,6 +90,13 @@ func (o *Options) defaults() {
 // shop with its dashboard and the live traffic. Close stops everything.
 func Start(ctx context.Context, o Options) (*Demo, error) {
 	o.defaults()
+	if strings.Contains(o.DB, "://") {
+		p, err := sqlite.Path(o.DB)
+		if err != nil {
+			return nil, err
+		}
+		o.DB = p
+	}
 	if o.Fresh {
 		for _, suffix := range []string{"", "-wal", "-shm", ".login"} {
 			if err := os.Remove(o.DB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {

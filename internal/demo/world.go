@@ -172,24 +172,31 @@ func (w *World) rate(t time.Time) float64 {
 	return w.PerHour * day * week / 1.1
 }
 
-func (w *World) pickUser(rng *rand.Rand) *User {
-	x := rng.Float64() * w.userCDF[len(w.userCDF)-1]
-	for i, c := range w.userCDF {
-		if x < c {
-			return &w.Users[i]
+// Expected returns the number of requests the history is expected to hold
+// in the hours that start in [from, to).
+func (w *World) Expected(from, to time.Time) float64 {
+	var n float64
+	for h := from.Truncate(time.Hour); h.Before(to); h = h.Add(time.Hour) {
+		if !h.Before(from) {
+			n += w.rate(h)
 		}
 	}
-	return &w.Users[len(w.Users)-1]
+	return n
 }
 
-func (w *World) pickEndpoint(rng *rand.Rand) *endpoint {
-	x := rng.Float64() * w.epCDF[len(w.epCDF)-1]
-	for i, c := range w.epCDF {
+func (w *World) pickUser(rng *rand.Rand) *User { return &w.Users[pick(rng, w.userCDF)] }
+
+func (w *World) pickEndpoint(rng *rand.Rand) *endpoint { return &w.endpoints[pick(rng, w.epCDF)] }
+
+// pick draws an index with the weights whose running sums are cdf.
+func pick(rng *rand.Rand, cdf []float64) int {
+	x := rng.Float64() * cdf[len(cdf)-1]
+	for i, c := range cdf {
 		if x < c {
-			return &w.endpoints[i]
+			return i
 		}
 	}
-	return &w.endpoints[len(w.endpoints)-1]
+	return len(cdf) - 1
 }
 
 // items is the size of u's history at t: it doubles over the history.
