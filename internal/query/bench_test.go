@@ -145,7 +145,10 @@ func BenchmarkEndpointParts(b *testing.B) {
 		{"Heatmap", func() error { _, err := query.EndpointHeatmap(ctx, sc, benchEndpoint); return err }},
 		{"Hourly", func() error { _, err := query.EndpointHourly(ctx, sc, benchEndpoint); return err }},
 		{"VersionBoxes", func() error { _, err := query.VersionBoxes(ctx, sc, benchEndpoint, w); return err }},
-		{"Callers", func() error { _, err := query.EndpointCallers(ctx, sc, benchEndpoint, w, query.CallerOptions{}); return err }},
+		{"Callers", func() error {
+			_, err := query.EndpointCallers(ctx, sc, benchEndpoint, w, query.CallerOptions{})
+			return err
+		}},
 		{"Status", func() error { _, err := query.EndpointStatus(ctx, sc, benchEndpoint, w); return err }},
 	}
 	for _, p := range parts {
