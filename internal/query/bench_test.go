@@ -120,8 +120,8 @@ func BenchmarkOverview(b *testing.B) {
 	b.ReportMetric(float64(n), "requests")
 }
 
-// BenchmarkEndpointPage measures all of one endpoint's page, its parts read
-// concurrently, over the last 30 days.
+// BenchmarkEndpointPage measures all of one endpoint's page over the last
+// 30 days.
 func BenchmarkEndpointPage(b *testing.B) {
 	sc := benchScope(b)
 	ctx := context.Background()

@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -22,9 +21,6 @@ type EndpointPage struct {
 // applies to the per-version, per-caller and status figures; the heatmap
 // and hourly chart have fixed periods. It returns an error wrapping
 // store.ErrNotFound when the service has no such endpoint.
-//
-// The parts are read concurrently: on SQLite each runs on its own read
-// connection.
 func Endpoint(ctx context.Context, sc Scope, name string, w Window, o CallerOptions) (*EndpointPage, error) {
 	sc.Now = sc.now() // one moment for every part
 	eps, err := sc.Store.Endpoints(ctx, sc.Service)
@@ -42,53 +38,31 @@ func Endpoint(ctx context.Context, sc Scope, name string, w Window, o CallerOpti
 		return nil, fmt.Errorf("endpoint %q: %w", name, store.ErrNotFound)
 	}
 	name = p.Endpoint.Name
-	var wg sync.WaitGroup
-	errs := make([]error, 5)
-	run := func(i int, f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = f()
-		}()
+	// The parts are read one after another: in parallel they were not
+	// faster on a loaded two-core machine, and a dashboard page should not
+	// take every core from the service it watches.
+	h, err := EndpointHeatmap(ctx, sc, name)
+	if err != nil {
+		return nil, err
 	}
-	run(0, func() error {
-		h, err := EndpointHeatmap(ctx, sc, name)
-		if err == nil {
-			p.Heatmap = *h
-		}
-		return err
-	})
-	run(1, func() error {
-		h, err := EndpointHourly(ctx, sc, name)
-		if err == nil {
-			p.Hourly = *h
-		}
-		return err
-	})
-	run(2, func() error {
-		var err error
-		p.Versions, err = VersionBoxes(ctx, sc, name, w)
-		return err
-	})
-	run(3, func() error {
-		c, err := EndpointCallers(ctx, sc, name, w, o)
-		if err == nil {
-			p.Callers = *c
-		}
-		return err
-	})
-	run(4, func() error {
-		s, err := EndpointStatus(ctx, sc, name, w)
-		if err == nil {
-			p.Status = *s
-		}
-		return err
-	})
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	p.Heatmap = *h
+	hourly, err := EndpointHourly(ctx, sc, name)
+	if err != nil {
+		return nil, err
 	}
+	p.Hourly = *hourly
+	if p.Versions, err = VersionBoxes(ctx, sc, name, w); err != nil {
+		return nil, err
+	}
+	c, err := EndpointCallers(ctx, sc, name, w, o)
+	if err != nil {
+		return nil, err
+	}
+	p.Callers = *c
+	st, err := EndpointStatus(ctx, sc, name, w)
+	if err != nil {
+		return nil, err
+	}
+	p.Status = *st
 	return p, nil
 }
