@@ -15,8 +15,9 @@
 //     value, and the minimum and maximum are exact.
 //   - Per-user and per-IP views need the raw rows, which the rollups do not
 //     keep by user. They read the newest rows of the endpoint in the window,
-//     at most CallerOptions.Limit of them (100,000 by default, about a
-//     tenth of a second on SQLite), and compute exact percentiles from those.
+//     at most CallerOptions.Limit of them (100,000 by default: about 0.15 s
+//     on SQLite, 1.5 µs a row, whatever the rows stored), and compute exact
+//     percentiles from those.
 //     When the limit cuts the window short, Sample.Limited is set and the
 //     page should say which period the figures cover ("the newest 100,000
 //     of 412,000 requests, since Mar 28 14:05").
