@@ -183,6 +183,7 @@ type Store interface {
 	Rollups(ctx context.Context, f RollupFilter) ([]Rollup, error)
 
 	Retention
+	Querier
 
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.

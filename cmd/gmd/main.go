@@ -25,7 +25,7 @@ func usage() string {
 	return `usage: gmd <command> [flags]
 
 commands:
-  demo      run a sample service with generated traffic, recorded into SQLite
+  demo      run a sample service with 30 days of history and live traffic, and its dashboard
   version   print the version of gmd
 
 Run "gmd <command> -h" for a command's flags.`
@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "demo":
-		return demo(ctx, args[1:], os.Stdout)
+		return demoCmd(ctx, args[1:], os.Stdout)
 	case "version":
 		return printVersion(os.Stdout)
 	case "-h", "-help", "--help", "help":

@@ -28,25 +28,34 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestDemoRecordsTraffic(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the demo for several seconds")
-	}
+func TestDemoFlags(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
-	db := "sqlite:///" + filepath.Join(t.TempDir(), "demo.db")
-	go func() { done <- demo(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-rate", "200"}, &out) }()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	go func() {
+		done <- demoCmd(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-rate", "0", "-days", "2", "-fresh"}, &out)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "recorded") && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
+	for !strings.Contains(out.String(), "Ctrl-C") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("demo: %v", err)
 	}
-	if s := out.String(); !strings.Contains(s, "demo service on http://127.0.0.1:") || strings.Contains(s, "recorded 0 requests") || !strings.Contains(s, "recorded ") {
-		t.Errorf("demo output:\n%s", s)
+	s := out.String()
+	for _, want := range []string{"dashboard  http://127.0.0.1:", "over 2 days", "Live traffic off", "database   " + db} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestDemoBadFlag(t *testing.T) {
+	var out syncBuffer
+	if err := demoCmd(context.Background(), []string{"-days", "many"}, &out); err == nil {
+		t.Error("-days many accepted")
 	}
 }
 

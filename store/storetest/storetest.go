@@ -40,6 +40,9 @@ func Run(t *testing.T, open Opener) {
 		{"LongAndOddStrings", testOddStrings},
 		{"PruneRequests", testPruneRequests},
 		{"PruneRollups", testPruneRollups},
+		{"SumRollups", testSumRollups},
+		{"SumRollupsEmpty", testSumRollupsEmpty},
+		{"Timings", testTimings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,68 @@
+package query
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// EndpointPage is the data of one endpoint's page.
+type EndpointPage struct {
+	Endpoint store.Endpoint
+	Heatmap  Heatmap      // last HeatmapDays days
+	Hourly   Hourly       // last HourlyHours hours
+	Versions []VersionBox // within the window
+	Callers  Callers      // within the window, newest rows
+	Status   StatusCodes  // within the window (default: last HeatmapDays days)
+}
+
+// Endpoint computes everything an endpoint's page shows. The window
+// applies to the per-version, per-caller and status figures; the heatmap
+// and hourly chart have fixed periods. It returns an error wrapping
+// store.ErrNotFound when the service has no such endpoint.
+func Endpoint(ctx context.Context, sc Scope, name string, w Window, o CallerOptions) (*EndpointPage, error) {
+	sc.Now = sc.now() // one moment for every part
+	eps, err := sc.Store.Endpoints(ctx, sc.Service)
+	if err != nil {
+		return nil, err
+	}
+	p := &EndpointPage{}
+	found := false
+	for _, e := range eps {
+		if e.Name == store.Clip(name) {
+			p.Endpoint, found = e, true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("endpoint %q: %w", name, store.ErrNotFound)
+	}
+	name = p.Endpoint.Name
+	// The parts are read one after another: in parallel they were not
+	// faster on a loaded two-core machine, and a dashboard page should not
+	// take every core from the service it watches.
+	h, err := EndpointHeatmap(ctx, sc, name)
+	if err != nil {
+		return nil, err
+	}
+	p.Heatmap = *h
+	hourly, err := EndpointHourly(ctx, sc, name)
+	if err != nil {
+		return nil, err
+	}
+	p.Hourly = *hourly
+	if p.Versions, err = VersionBoxes(ctx, sc, name, w); err != nil {
+		return nil, err
+	}
+	c, err := EndpointCallers(ctx, sc, name, w, o)
+	if err != nil {
+		return nil, err
+	}
+	p.Callers = *c
+	st, err := EndpointStatus(ctx, sc, name, w)
+	if err != nil {
+		return nil, err
+	}
+	p.Status = *st
+	return p, nil
+}
