@@ -159,6 +159,8 @@ var ErrNotFound = errors.New("not found")
 // several instances (processes) may write to one database at once, so
 // drivers use upserts, never read-modify-write.
 type Store interface {
+	Users // the dashboard's accounts, sessions and settings (users.go)
+
 	// Write stores the batch atomically (one transaction). The caller
 	// reuses the batch's memory after Write returns.
 	Write(ctx context.Context, b *Batch) error

@@ -43,6 +43,9 @@ func Run(t *testing.T, open Opener) {
 		{"SumRollups", testSumRollups},
 		{"SumRollupsEmpty", testSumRollupsEmpty},
 		{"Timings", testTimings},
+		{"UsersRoundTrip", testUsersRoundTrip},
+		{"Sessions", testSessions},
+		{"SettingsFirstWins", testSettingsFirstWins},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
