@@ -102,7 +102,7 @@ func promMiddleware(next http.Handler) http.Handler {
 }
 
 func benchDashboard(b *testing.B, level int) *Dashboard {
-	d := mustNew(b, benchMux(), Config{Store: discardStore{}})
+	d := mustNew(b, benchMux(), Config{Store: discardStore{memStore(b)}}) // memStore keeps the UI's users
 	d.DeclareEndpoint("GET /books/{id}", "GET")
 	if err := d.SetLevel(context.Background(), "GET /books/{id}", level); err != nil {
 		b.Fatal(err)
@@ -179,7 +179,7 @@ func BenchmarkServeHTTPParallel(b *testing.B) {
 // TestLevel1AddsNoAllocations fails when recording a request starts to
 // allocate: the dashboard must add nothing to what the mux itself does.
 func TestLevel1AddsNoAllocations(t *testing.T) {
-	d := mustNew(t, benchMux(), Config{Store: discardStore{}, Settings: map[string]string{"QUEUE_SIZE": "100000"},
+	d := mustNew(t, benchMux(), Config{Store: discardStore{memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000"},
 		GroupBy: func(r *http.Request) string { return r.Header.Get("X-User") }})
 	w := &discardWriter{h: http.Header{}}
 	r := httptest.NewRequest("GET", "/books/42", nil)

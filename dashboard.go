@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
@@ -17,6 +18,7 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/recorder"
 	"github.com/go-monitoring-dashboard/dashboard/internal/retention"
 	"github.com/go-monitoring-dashboard/dashboard/internal/version"
+	"github.com/go-monitoring-dashboard/dashboard/internal/web"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	_ "github.com/go-monitoring-dashboard/dashboard/store/sqlite" // the default store
 )
@@ -30,6 +32,7 @@ type Dashboard struct {
 	link      string // "/dashboard"
 	linkSlash string // "/dashboard/"
 	ui        http.Handler
+	webUI     atomic.Pointer[web.Server] // set once the UI is built
 
 	clock    *measure.Clock
 	wrapper  measure.Wrapper
@@ -101,11 +104,17 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		// store connects in the background and the recorder keeps rows
 		// meanwhile. Only a wrong URL, a driver not linked in or a file
 		// that cannot be opened fail here.
-		if d.store, err = store.Start(c.Database, store.StartOptions{Logger: log, OnReady: d.loadLevels}); err != nil {
+		if d.store, err = store.Start(c.Database, store.StartOptions{Logger: log, OnReady: d.onReady}); err != nil {
 			return nil, err
 		}
 		d.ownStore = true
 	} else if err := d.loadLevels(context.Background(), d.store); err != nil {
+		return nil, err
+	}
+	// The UI before the recorder: it may write users, and fails before
+	// anything runs.
+	if err := d.startUI(); err != nil {
+		d.closeStore()
 		return nil, err
 	}
 	d.rec = recorder.New(d.store, recorder.Options{
@@ -119,7 +128,6 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
 		Logger: log,
 	})
-	d.ui = http.NotFoundHandler()
 	db := store.Redact(c.Database)
 	if !d.ownStore {
 		db = "(Config.Store)"
@@ -132,7 +140,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 // ServeHTTP serves the dashboard under its link and every other request
 // with the wrapped handler, recording it.
 func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := r.URL.Path; p == d.link || len(p) > len(d.linkSlash) && p[:len(d.linkSlash)] == d.linkSlash || p == d.linkSlash {
+	if d.isUI(r.URL.Path) {
 		d.ui.ServeHTTP(w, r)
 		return
 	}
@@ -153,7 +161,15 @@ func (d *Dashboard) Middleware() func(http.Handler) http.Handler {
 // reads r.Pattern. An empty name counts the request as Unmatched. Router
 // adapters use it.
 func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.serve(next, route, w, r) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.isUI(r.URL.Path) {
+			// The dashboard's own pages, mounted on the router with
+			// Handler: served, never recorded.
+			next.ServeHTTP(w, r)
+			return
+		}
+		d.serve(next, route, w, r)
+	})
 }
 
 // serve is the request hot path: a clock read, a pooled writer wrapper, the

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+type exportData struct {
+	Endpoints []string
+}
+
+func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	rows, err := s.endpointRows(r.Context(), window{}, false)
+	if err != nil {
+		return err
+	}
+	var d exportData
+	for _, row := range rows {
+		d.Endpoints = append(d.Endpoints, row.Name)
+	}
+	return s.render(w, r, u, http.StatusOK, "export", "Export", d)
+}
+
+type settingsData struct {
+	Entries       []config.Entry
+	Stats         RecorderStats
+	Counters      []store.Counter
+	Version       string
+	VersionSource string
+	Link          string
+}
+
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	counters, err := s.store.Counters(r.Context(), s.service)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, u, http.StatusOK, "settings", "Settings", settingsData{
+		Entries: s.cfg.Entries, Stats: s.opts.Stats(), Counters: counters,
+		Version: s.opts.Version, VersionSource: s.opts.VersionSource, Link: s.link,
+	})
+}
+
+type usersData struct {
+	Users []store.User
+	Me    string
+	note
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	return s.showUsers(w, r, u, http.StatusOK, s.takeFlash(w, r))
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, u *login, status int, n note) error {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, u, status, "users", "Users", usersData{Users: users, Me: u.Name, note: n})
+}
+
+// doneUsers sends the browser back to the users page with a message.
+func (s *Server) doneUsers(w http.ResponseWriter, r *http.Request, msg string) error {
+	s.flash(w, r, msg)
+	http.Redirect(w, r, s.link+"/users", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *login) error {
+	f := r.PostForm
+	name, role, pw := strings.TrimSpace(f.Get("username")), f.Get("role"), f.Get("password")
+	if p := checkUserName(name); p != "" {
+		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
+	}
+	if role != roleAdmin && role != roleGuest {
+		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: "Choose the role admin or guest."})
+	}
+	if p := checkNewPassword(pw); p != "" {
+		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
+	}
+	h, err := s.hasher.hash(r.Context(), pw)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	err = s.store.CreateUser(r.Context(), store.User{Name: name, Role: role, Hashes: []string{h}, Created: now, Changed: now})
+	if errors.Is(err, store.ErrExists) {
+		return s.showUsers(w, r, u, http.StatusConflict, note{Problem: "A user named " + name + " exists already."})
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("dashboard: user added", "user", name, "role", role, "by", u.Name)
+	return s.doneUsers(w, r, "Added "+name+" ("+role+").")
+}
+
+func checkUserName(name string) string {
+	switch {
+	case name == "":
+		return "Give the user a name."
+	case len([]rune(name)) > 64:
+		return "A user name may have at most 64 characters."
+	}
+	for _, c := range name {
+		if c < 0x20 || c == 0x7f {
+			return "A user name may not hold control characters."
+		}
+	}
+	return ""
+}
+
+// otherAdmins counts the admins other than name, so that the last admin
+// cannot be removed or demoted.
+func (s *Server) otherAdmins(r *http.Request, name string) (int, error) {
+	users, err := s.store.Users(r.Context())
+	n := 0
+	for _, x := range users {
+		if x.Role == roleAdmin && x.Name != name {
+			n++
+		}
+	}
+	return n, err
+}
+
+func (s *Server) targetUser(r *http.Request) (store.User, error) {
+	name := r.PostForm.Get("username")
+	t, err := s.store.User(r.Context(), name)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, errorf(http.StatusNotFound, "no user named %q", clipParam(name))
+	}
+	return t, err
+}
+
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, u *login) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	role := r.PostForm.Get("role")
+	if role != roleAdmin && role != roleGuest {
+		return errorf(http.StatusBadRequest, "parameter role: want admin or guest")
+	}
+	if role == roleGuest && t.Role == roleAdmin {
+		if n, err := s.otherAdmins(r, t.Name); err != nil {
+			return err
+		} else if n == 0 {
+			return s.showUsers(w, r, u, http.StatusConflict, note{Problem: t.Name + " is the only admin: make another user admin first."})
+		}
+	}
+	t.Role = role
+	if err := s.store.UpdateUser(r.Context(), t); err != nil {
+		return err
+	}
+	s.log.Info("dashboard: role changed", "user", t.Name, "role", role, "by", u.Name)
+	return s.doneUsers(w, r, t.Name+" is now "+role+".")
+}
+
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, u *login) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	pw := r.PostForm.Get("password")
+	if p := checkNewPassword(pw); p != "" {
+		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
+	}
+	if err := s.setPassword(r, &t, pw); err != nil {
+		return err
+	}
+	except := ""
+	if t.Name == u.Name {
+		except = u.session
+	}
+	if err := s.store.DeleteUserSessions(r.Context(), t.Name, except); err != nil {
+		return err
+	}
+	s.log.Info("dashboard: password reset", "user", t.Name, "by", u.Name)
+	return s.doneUsers(w, r, "Password of "+t.Name+" set; their other sessions ended.")
+}
+
+// setPassword stores a new password chosen in the UI. The seed is kept,
+// so a restart with the same configuration does not undo it.
+func (s *Server) setPassword(r *http.Request, t *store.User, pw string) error {
+	h, err := s.hasher.hash(r.Context(), pw)
+	if err != nil {
+		return err
+	}
+	t.Hashes, t.Changed = []string{h}, s.now()
+	return s.store.UpdateUser(r.Context(), *t)
+}
+
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, u *login) error {
+	t, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	if t.Role == roleAdmin {
+		if n, err := s.otherAdmins(r, t.Name); err != nil {
+			return err
+		} else if n == 0 {
+			return s.showUsers(w, r, u, http.StatusConflict, note{Problem: t.Name + " is the only admin and cannot be removed."})
+		}
+	}
+	if err := s.store.DeleteUser(r.Context(), t.Name); err != nil {
+		return err
+	}
+	s.log.Info("dashboard: user removed", "user", t.Name, "by", u.Name)
+	if t.Name == u.Name {
+		http.SetCookie(w, s.sessionCookie(r, "", -1))
+		http.Redirect(w, r, s.link+"/login", http.StatusSeeOther)
+		return nil
+	}
+	return s.doneUsers(w, r, "Removed "+t.Name+".")
+}
+
+type accountData struct {
+	Me      store.User
+	Seeded  bool
+	note
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	return s.showAccount(w, r, u, http.StatusOK, s.takeFlash(w, r))
+}
+
+func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u *login, status int, n note) error {
+	me, err := s.store.User(r.Context(), u.Name)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, u, status, "account", "Your account", accountData{Me: me, Seeded: me.Seed != "", note: n})
+}
+
+// changeOwnPassword needs the current password, so that a session left
+// open on someone's screen cannot take over the account.
+func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, u *login) error {
+	f := r.PostForm
+	if u.basic {
+		return errorf(http.StatusBadRequest, "change passwords from a browser session")
+	}
+	cur, pw, again := f.Get("current"), f.Get("password"), f.Get("again")
+	if p := checkNewPassword(pw); p != "" {
+		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: p})
+	}
+	if pw != again {
+		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: "The two new passwords differ."})
+	}
+	me, ok, err := s.checkPassword(r.Context(), s.clientIP(r), u.Name, cur)
+	if he, limited := err.(*httpError); limited {
+		return s.showAccount(w, r, u, he.status, note{Problem: he.msg})
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.showAccount(w, r, u, http.StatusForbidden, note{Problem: "The current password is wrong."})
+	}
+	if err := s.setPassword(r, &me, pw); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(r.Context(), u.Name, u.session); err != nil {
+		return err
+	}
+	s.log.Info("dashboard: password changed", "user", u.Name)
+	s.flash(w, r, "Password changed; your other sessions ended.")
+	http.Redirect(w, r, s.link+"/account", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// apiTime is a time in the API: RFC 3339 in UTC with milliseconds, null
+// when unknown.
+type apiTime time.Time
+
+func (t apiTime) MarshalJSON() ([]byte, error) {
+	tt := time.Time(t)
+	if tt.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + tt.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`), nil
+}
+
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+type apiEndpoint struct {
+	Name          string   `json:"name"`
+	Methods       []string `json:"methods"`
+	Level         int      `json:"level"`
+	Hits          int64    `json:"hits"`
+	Errors        int64    `json:"errors"`
+	LastRequested apiTime  `json:"last_requested"`
+	MedianMS      float64  `json:"median_ms"`
+	P95MS         float64  `json:"p95_ms"`
+}
+
+func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) error {
+	win, err := s.windowParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	rows, err := s.endpointRows(r.Context(), win, false)
+	if err != nil {
+		return err
+	}
+	out := make([]apiEndpoint, 0, len(rows))
+	for _, row := range rows {
+		med, p95 := row.Quantiles()
+		methods := row.Methods
+		if methods == nil {
+			methods = []string{}
+		}
+		out = append(out, apiEndpoint{Name: row.Name, Methods: methods, Level: row.Level, Hits: row.Hits, Errors: row.Errors,
+			LastRequested: apiTime(row.LastRequested), MedianMS: millis(med), P95MS: millis(p95)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiSetLevel takes {"endpoint": NAME, "level": N} as JSON.
+func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return errorf(http.StatusUnsupportedMediaType, "send the body as application/json: {\"endpoint\": NAME, \"level\": N}")
+	}
+	var body struct {
+		Endpoint *string `json:"endpoint"`
+		Level    *int    `json:"level"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		return errorf(http.StatusBadRequest, "bad JSON body: %s", jsonProblem(err))
+	}
+	if dec.Decode(&struct{}{}) != io.EOF {
+		return errorf(http.StatusBadRequest, "bad JSON body: more than one value")
+	}
+	if body.Endpoint == nil {
+		return errorf(http.StatusBadRequest, "parameter endpoint: missing")
+	}
+	if body.Level == nil {
+		return errorf(http.StatusBadRequest, "parameter level: missing (want 0, 1, 2 or 3)")
+	}
+	if err := s.setLevel(r, u, *body.Endpoint, *body.Level); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"endpoint": *body.Endpoint, "level": *body.Level})
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return "larger than 64 KiB"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+type apiVersion struct {
+	Version   string  `json:"version"`
+	FirstSeen apiTime `json:"first_seen"`
+	Hits      int64   `json:"hits"`
+	MedianMS  float64 `json:"median_ms"`
+	P95MS     float64 `json:"p95_ms"`
+}
+
+func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) error {
+	win, err := s.windowParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	rus, err := s.rollups(r.Context(), "", win)
+	if err != nil {
+		return err
+	}
+	rows, err := s.versionRows(r, rus)
+	if err != nil {
+		return err
+	}
+	out := make([]apiVersion, 0, len(rows))
+	for _, v := range rows {
+		med, p95 := v.Quantiles()
+		out = append(out, apiVersion{Version: v.Name, FirstSeen: apiTime(v.FirstSeen), Hits: v.Hits, MedianMS: millis(med), P95MS: millis(p95)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiOutliers is the seam for captured outliers: it answers an empty
+// list until outlier capture stores them.
+func (s *Server) apiOutliers(w http.ResponseWriter, r *http.Request, _ *login) error {
+	if name := r.URL.Query().Get("endpoint"); name != "" {
+		if _, ok := s.opts.Level(name); !ok {
+			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+		}
+	}
+	writeJSON(w, http.StatusOK, []struct{}{})
+	return nil
+}

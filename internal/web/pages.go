@@ -1,0 +1,240 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// Chart is a server-rendered SVG chart with its heading, placed in a
+// page's chart slots. The query and chart packages fill them.
+type Chart struct {
+	Title string
+	Note  string // what the chart leaves out, when it has to choose
+	SVG   template.HTML
+}
+
+type rangeView struct {
+	Key     string
+	Choices []rangeChoice
+}
+
+func (s *Server) rangeView(key string) rangeView { return rangeView{Key: key, Choices: rangeChoices()} }
+
+type overviewData struct {
+	Rows   []endpointRow
+	Total  summary
+	Charts []Chart
+}
+
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	rows, err := s.endpointRows(r.Context(), window{}, true)
+	if err != nil {
+		return err
+	}
+	d := overviewData{Rows: rows}
+	for i := range rows {
+		d.Total.Hits += rows[i].Hits
+		d.Total.Errors += rows[i].Errors
+	}
+	d.Charts = s.overviewCharts(r, rows)
+	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
+}
+
+type endpointsData struct {
+	Rows []endpointRow
+	note
+}
+
+// note carries a message to show after a change (POST, redirect, GET).
+type note struct{ Notice, Problem string }
+
+func (n note) notice() (string, string) { return n.Notice, n.Problem }
+
+
+func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	rows, err := s.endpointRows(r.Context(), window{}, false)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, u, http.StatusOK, "endpoints", "Endpoints", endpointsData{Rows: rows, note: s.takeFlash(w, r)})
+}
+
+// levelForm changes a level from the endpoints table without JavaScript.
+func (s *Server) levelForm(w http.ResponseWriter, r *http.Request, u *login) error {
+	name := r.PostForm.Get("endpoint")
+	level, err := intParam(r.PostForm, "level", -1, 0, store.MaxLevel)
+	if err != nil {
+		return err
+	}
+	if err := s.setLevel(r, u, name, int(level)); err != nil {
+		return err
+	}
+	s.flash(w, r, "Level of "+name+" set to "+levelNames[level]+".")
+	http.Redirect(w, r, s.link+"/endpoints", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) setLevel(r *http.Request, u *login, name string, level int) error {
+	if _, ok := s.opts.Level(name); !ok || name == "" {
+		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+	}
+	if level < store.LevelOff || level > store.MaxLevel {
+		return errorf(http.StatusBadRequest, "parameter level: want 0, 1, 2 or 3")
+	}
+	if err := s.opts.SetLevel(r.Context(), name, level); err != nil {
+		return err
+	}
+	s.log.Info("dashboard: level changed", "endpoint", name, "level", level, "by", u.Name)
+	return nil
+}
+
+type endpointData struct {
+	Row      endpointRow
+	Range    rangeView
+	Versions []versionRow
+	Status   []statusRow
+	Charts   []Chart
+}
+
+type statusRow struct {
+	Class string
+	Count int64
+	Share float64
+}
+
+func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	q := r.URL.Query()
+	name := q.Get("name")
+	win, key, err := s.pageWindow(q, "30d")
+	if err != nil {
+		return err
+	}
+	rows, err := s.endpointRows(r.Context(), win, false)
+	if err != nil {
+		return err
+	}
+	var d endpointData
+	found := false
+	for _, row := range rows {
+		if row.Name == name {
+			d.Row, found = row, true
+		}
+	}
+	if !found {
+		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+	}
+	d.Range = s.rangeView(key)
+	rus, err := s.rollups(r.Context(), name, win)
+	if err != nil {
+		return err
+	}
+	if d.Versions, err = s.versionRows(r, rus); err != nil {
+		return err
+	}
+	for i, label := range []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"} {
+		if n := d.Row.Status[i]; n > 0 {
+			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
+		}
+	}
+	d.Charts = s.endpointCharts(r, name, win)
+	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
+}
+
+// versionRow is a version with the requests it served.
+type versionRow struct {
+	Name      string
+	FirstSeen time.Time
+	summary
+}
+
+// versionRows folds rollups per version, newest version first; versions
+// without requests in rus are listed too when rus covers all endpoints.
+func (s *Server) versionRows(r *http.Request, rus []store.Rollup) ([]versionRow, error) {
+	vs, err := s.store.Versions(r.Context(), s.service)
+	if err != nil {
+		return nil, err
+	}
+	sums := fold(rus, byVersion)
+	var out []versionRow
+	for _, v := range vs {
+		row := versionRow{Name: v.Name, FirstSeen: v.FirstSeen}
+		if sm := sums[v.Name]; sm != nil {
+			row.summary = *sm
+		}
+		out = append(out, row)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].FirstSeen.After(out[j].FirstSeen) })
+	return out, nil
+}
+
+type versionsData struct {
+	Range    rangeView
+	Versions []versionRow
+	// Cells holds each endpoint's median per version, for the table
+	// comparing versions.
+	Endpoints []versionsEndpoint
+	Charts    []Chart
+}
+
+type versionsEndpoint struct {
+	Name  string
+	Cells []versionCell
+}
+
+type versionCell struct {
+	Hits   int64
+	Median time.Duration
+	Change float64 // against the previous (older) version with requests; 0 when none
+	Has    bool
+}
+
+func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	win, key, err := s.pageWindow(r.URL.Query(), "all")
+	if err != nil {
+		return err
+	}
+	rus, err := s.rollups(r.Context(), "", win)
+	if err != nil {
+		return err
+	}
+	d := versionsData{Range: s.rangeView(key)}
+	if d.Versions, err = s.versionRows(r, rus); err != nil {
+		return err
+	}
+	per := fold(rus, func(ru *store.Rollup) string { return ru.Endpoint + "\x00" + ru.Version })
+	names := map[string]bool{}
+	for i := range rus {
+		names[rus[i].Endpoint] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		e := versionsEndpoint{Name: n, Cells: make([]versionCell, len(d.Versions))}
+		// Versions are newest first; compare each with the next older
+		// one that served the endpoint.
+		for i := len(d.Versions) - 1; i >= 0; i-- {
+			sm := per[n+"\x00"+d.Versions[i].Name]
+			if sm == nil {
+				continue
+			}
+			c := versionCell{Hits: sm.Hits, Median: sm.Median(), Has: true}
+			for j := i + 1; j < len(d.Versions); j++ {
+				if prev := e.Cells[j]; prev.Has && prev.Median > 0 {
+					c.Change = float64(c.Median-prev.Median) / float64(prev.Median)
+					break
+				}
+			}
+			e.Cells[i] = c
+		}
+		d.Endpoints = append(d.Endpoints, e)
+	}
+	d.Charts = s.versionsCharts(r, win)
+	return s.render(w, r, u, http.StatusOK, "versions", "Versions", d)
+}

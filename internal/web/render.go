@@ -1,0 +1,187 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// parseTemplates parses layout.html once per page file: each page defines
+// "content" (and "title"), which the layout places.
+func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if out[name], err = t.ParseFS(templateFiles, n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// view is what every page template gets.
+type view struct {
+	Title   string
+	Active  string // path of the nav entry to highlight
+	User    *login
+	Service string
+	Version string
+	Link    string
+	Nav     []navItem
+	Zone    string
+	Notice  string // a message after a change
+	Problem string // what went wrong with a form
+	Data    any
+}
+
+// render writes a page. It executes into a buffer first, so a template
+// error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status int, name, title string, data any) error {
+	t := s.pages[name]
+	if t == nil {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	v := &view{Title: title, Active: activeOf(r, s.link), User: u, Service: s.service, Version: s.opts.Version,
+		Link: s.link, Nav: s.nav(u), Zone: s.loc().String(), Data: data}
+	if n, ok := data.(interface{ notice() (string, string) }); ok {
+		v.Notice, v.Problem = n.notice()
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func activeOf(r *http.Request, link string) string {
+	rel := strings.TrimPrefix(r.URL.Path, link)
+	switch {
+	case rel == "/endpoint":
+		return "/endpoints"
+	case strings.HasPrefix(rel, "/users"), strings.HasPrefix(rel, "/account"):
+		return rel
+	}
+	return rel
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	u, _ := s.cookieLogin(r)
+	if s.render(w, r, u, status, "error", http.StatusText(status), struct {
+		Status int
+		Text   string
+		Msg    string
+	}{status, http.StatusText(status), msg}) != nil {
+		http.Error(w, msg, status)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"when":   s.formatTime,
+		"ms":     formatMillis,
+		"pct":    func(f float64) string { return formatFloat(100*f, 2) + "%" },
+		"num":    formatCount,
+		"static": func(name string) string { return s.link + "/static/" + name + "?v=" + s.static.version(name) },
+		"levelName": func(l int) string {
+			return levelNames[min(max(l, 0), len(levelNames)-1)]
+		},
+		"levels": func() []int { return []int{0, 1, 2, 3} },
+		"int64":  func(n int) int64 { return int64(n) },
+		"unix":   func(t time.Time) int64 { return t.Unix() },
+		// rangeForm gives the range selector the parameters to keep.
+		"rangeForm": func(rv rangeView, keep ...string) any {
+			m := map[string]string{}
+			for i := 0; i+1 < len(keep); i += 2 {
+				m[keep[i]] = keep[i+1]
+			}
+			return struct {
+				Range rangeView
+				Keep  map[string]string
+			}{rv, m}
+		},
+	}
+}
+
+var levelNames = []string{"off", "timing", "outliers", "profiler"}
+
+func (s *Server) formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(s.loc()).Format("2006-01-02 15:04:05")
+}
+
+// formatMillis shows a duration in milliseconds with three significant
+// digits ("0.125 ms", "12.5 ms", "1250 ms").
+func formatMillis(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms == 0:
+		return "0 ms"
+	case ms < 1:
+		return formatFloat(ms, 3) + " ms"
+	case ms < 10:
+		return formatFloat(ms, 2) + " ms"
+	case ms < 100:
+		return formatFloat(ms, 1) + " ms"
+	}
+	return formatCount(int64(math.Round(ms))) + " ms"
+}
+
+func formatFloat(f float64, prec int) string { return strconv.FormatFloat(f, 'f', prec, 64) }
+
+// formatCount writes n with thin spaces between thousands (12 345).
+func formatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,34 @@
+package web
+
+import "net/http"
+
+// addRoutes lists every route under the link. Paths are relative to it.
+func (s *Server) addRoutes() {
+	const get, post = http.MethodGet, http.MethodPost
+
+	s.handle(get, "/login", public, s.loginPage)
+	s.handle(post, "/login", public, s.loginSubmit)
+	s.handle(post, "/logout", anyUser, s.logout)
+	s.handle(get, "/account", anyUser, s.accountPage)
+	s.handle(post, "/account/password", anyUser, s.changeOwnPassword)
+
+	s.handle(get, "/", anyUser, s.overviewPage)
+	s.handle(get, "/endpoints", anyUser, s.endpointsPage)
+	s.handle(post, "/endpoints/level", adminOnly, s.levelForm)
+	s.handle(get, "/endpoint", anyUser, s.endpointPage)
+	s.handle(get, "/versions", anyUser, s.versionsPage)
+	s.handle(get, "/export", adminOnly, s.exportPage)
+	s.handle(get, "/settings", adminOnly, s.settingsPage)
+
+	s.handle(get, "/users", adminOnly, s.usersPage)
+	s.handle(post, "/users/add", adminOnly, s.addUser)
+	s.handle(post, "/users/role", adminOnly, s.setRole)
+	s.handle(post, "/users/password", adminOnly, s.resetPassword)
+	s.handle(post, "/users/delete", adminOnly, s.deleteUser)
+
+	s.handle(get, "/api/endpoints", anyUser, s.apiEndpoints)
+	s.handle(post, "/api/endpoints/level", adminOnly, s.apiSetLevel)
+	s.handle(get, "/api/versions", anyUser, s.apiVersions)
+	s.handle(get, "/api/requests", adminOnly, s.apiRequests)
+	s.handle(get, "/api/outliers", anyUser, s.apiOutliers)
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sessionLifetime is how long a login lasts. It is absolute: a session is
+// not extended by use, so a stolen cookie stops working within a day.
+const sessionLifetime = 12 * time.Hour
+
+const cookieName = "gmd_session"
+
+// keys derives the secrets of sessions and CSRF tokens from the
+// installation's random key (stored in the database, so that every
+// instance of a service accepts the others' cookies).
+type keys struct{ key []byte }
+
+func (k keys) mac(parts ...string) []byte {
+	m := hmac.New(sha256.New, k.key)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
+}
+
+var b64 = base64.RawURLEncoding
+
+// newCookieValue returns a fresh session secret, the cookie that carries
+// it (secret.expiry.signature) and the session's stored ID.
+func (k keys) newCookieValue(expires time.Time) (value, id string) {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	s := b64.EncodeToString(secret)
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	return s + "." + exp + "." + b64.EncodeToString(k.mac("session", s, exp)), sessionID(s)
+}
+
+// parseCookie checks a cookie's signature and expiry and returns the
+// session's stored ID and the secret. The signature lets a forged or
+// expired cookie be refused without a database read.
+func (k keys) parseCookie(v string, now time.Time) (id, secret string, ok bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 || len(parts[0]) != 43 {
+		return "", "", false
+	}
+	sig, err := b64.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, k.mac("session", parts[0], parts[1])) {
+		return "", "", false
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || now.Unix() >= exp {
+		return "", "", false
+	}
+	return sessionID(parts[0]), parts[0], true
+}
+
+// sessionID is what the database keeps of a secret: its hash, so that a
+// copy of the database does not hand out valid cookies.
+func sessionID(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// csrfToken is the per-session token forms and the API send back.
+func (k keys) csrfToken(secret string) string { return b64.EncodeToString(k.mac("csrf", secret)) }
+
+func (k keys) checkCSRF(secret, token string) bool {
+	want := k.csrfToken(secret)
+	return subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
+}
+
+// sessionCookie is the cookie of a session: only sent to the dashboard's
+// paths, hidden from scripts, not sent on cross-site subrequests, and
+// Secure when the page came over TLS.
+func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: cookieName, Value: value, Path: s.link + "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	}
+}

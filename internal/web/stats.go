@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
+
+// This file is the UI's read model until internal/query provides one:
+// every page that needs counts or percentiles asks these functions, which
+// fold the store's hourly rollups. Replacing them with query calls touches
+// nothing else.
+
+// summary aggregates requests: counts, errors and a duration histogram.
+type summary struct {
+	Hits   int64
+	Errors int64 // status >= 500
+	Status [6]int64
+	Sum    time.Duration
+	Min    time.Duration
+	Max    time.Duration
+	hist   store.Histogram
+}
+
+func (s *summary) add(ru *store.Rollup) {
+	if ru.Count == 0 {
+		return
+	}
+	if s.Hits == 0 || ru.Min < s.Min {
+		s.Min = ru.Min
+	}
+	s.Max = max(s.Max, ru.Max)
+	s.Hits += ru.Count
+	s.Errors += ru.Errors
+	s.Sum += ru.Sum
+	for i, n := range ru.Status {
+		s.Status[i] += n
+	}
+	if s.hist == nil {
+		s.hist = store.Histogram{}
+	}
+	s.hist.Merge(ru.Hist)
+}
+
+// Quantiles returns the median and 95th percentile (within 2%).
+func (s *summary) Quantiles() (median, p95 time.Duration) {
+	q := s.hist.Quantiles(s.Min, s.Max, 0.5, 0.95)
+	return q[0], q[1]
+}
+
+func (s *summary) Median() time.Duration { m, _ := s.Quantiles(); return m }
+func (s *summary) P95() time.Duration    { _, p := s.Quantiles(); return p }
+
+// Mean is the average duration.
+func (s *summary) Mean() time.Duration {
+	if s.Hits == 0 {
+		return 0
+	}
+	return s.Sum / time.Duration(s.Hits)
+}
+
+// ErrorRate is the fraction of requests that answered 5xx.
+func (s *summary) ErrorRate() float64 {
+	if s.Hits == 0 {
+		return 0
+	}
+	return float64(s.Errors) / float64(s.Hits)
+}
+
+// window selects hours: zero times are open ends.
+type window struct{ since, until time.Time }
+
+func (s *Server) rollups(ctx context.Context, endpoint string, w window) ([]store.Rollup, error) {
+	return s.store.Rollups(ctx, store.RollupFilter{Service: s.service, Endpoint: endpoint, Since: w.since, Until: w.until})
+}
+
+// fold sums rollups per key.
+func fold(rus []store.Rollup, key func(*store.Rollup) string) map[string]*summary {
+	out := map[string]*summary{}
+	for i := range rus {
+		k := key(&rus[i])
+		sm := out[k]
+		if sm == nil {
+			sm = &summary{}
+			out[k] = sm
+		}
+		sm.add(&rus[i])
+	}
+	return out
+}
+
+func byEndpoint(ru *store.Rollup) string { return ru.Endpoint }
+func byVersion(ru *store.Rollup) string  { return ru.Version }
+
+// endpointRow is one endpoint with its statistics, for the overview, the
+// endpoints table and the API.
+type endpointRow struct {
+	store.Endpoint
+	Level       int
+	Today, Week int64 // requests since midnight (TIMEZONE), in the last 7 days
+	summary           // over the selected window (all time by default)
+}
+
+// endpointRows lists every endpoint of the service: those stored, and
+// those the running dashboard knows but has not written yet.
+func (s *Server) endpointRows(ctx context.Context, w window, recent bool) ([]endpointRow, error) {
+	eps, err := s.store.Endpoints(ctx, s.service)
+	if err != nil {
+		return nil, err
+	}
+	rus, err := s.rollups(ctx, "", w)
+	if err != nil {
+		return nil, err
+	}
+	sums := fold(rus, byEndpoint)
+	var today, week map[string]int64
+	if recent {
+		// Counted from the same rollups: recent is only asked for
+		// with an open-ended window.
+		now := s.now().In(s.loc())
+		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.loc())
+		weekStart := store.HourOf(now.Add(-7 * 24 * time.Hour))
+		today, week = map[string]int64{}, map[string]int64{}
+		for i := range rus {
+			ru := &rus[i]
+			if !ru.Hour.Before(weekStart) {
+				week[ru.Endpoint] += ru.Count
+			}
+			// An hour counts as today when it starts at or after
+			// midnight; in zones with half-hour offsets the first
+			// half hour of the day counts towards yesterday.
+			if !ru.Hour.Before(midnight) {
+				today[ru.Endpoint] += ru.Count
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var out []endpointRow
+	for _, e := range eps {
+		seen[e.Name] = true
+		out = append(out, s.row(e, sums, today, week))
+	}
+	for _, name := range s.opts.Endpoints() {
+		if !seen[name] {
+			out = append(out, s.row(store.Endpoint{Service: s.service, Name: name}, sums, today, week))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (s *Server) row(e store.Endpoint, sums map[string]*summary, today, week map[string]int64) endpointRow {
+	r := endpointRow{Endpoint: e, Level: e.Level, Today: today[e.Name], Week: week[e.Name]}
+	if lv, ok := s.opts.Level(e.Name); ok {
+		r.Level = lv // the running value is the effective one
+	}
+	if sm := sums[e.Name]; sm != nil {
+		r.summary = *sm
+	}
+	return r
+}
