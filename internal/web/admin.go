@@ -218,8 +218,8 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, u *login) er
 }
 
 type accountData struct {
-	Me      store.User
-	Seeded  bool
+	Me     store.User
+	Seeded bool
 	note
 }
 

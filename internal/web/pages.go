@@ -54,7 +54,6 @@ type note struct{ Notice, Problem string }
 
 func (n note) notice() (string, string) { return n.Notice, n.Problem }
 
-
 func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request, u *login) error {
 	rows, err := s.endpointRows(r.Context(), window{}, false)
 	if err != nil {

@@ -45,16 +45,16 @@ func (s *summary) add(ru *store.Rollup) {
 }
 
 // Quantiles returns the median and 95th percentile (within 2%).
-func (s *summary) Quantiles() (median, p95 time.Duration) {
+func (s summary) Quantiles() (median, p95 time.Duration) {
 	q := s.hist.Quantiles(s.Min, s.Max, 0.5, 0.95)
 	return q[0], q[1]
 }
 
-func (s *summary) Median() time.Duration { m, _ := s.Quantiles(); return m }
-func (s *summary) P95() time.Duration    { _, p := s.Quantiles(); return p }
+func (s summary) Median() time.Duration { m, _ := s.Quantiles(); return m }
+func (s summary) P95() time.Duration    { _, p := s.Quantiles(); return p }
 
 // Mean is the average duration.
-func (s *summary) Mean() time.Duration {
+func (s summary) Mean() time.Duration {
 	if s.Hits == 0 {
 		return 0
 	}
@@ -62,7 +62,7 @@ func (s *summary) Mean() time.Duration {
 }
 
 // ErrorRate is the fraction of requests that answered 5xx.
-func (s *summary) ErrorRate() float64 {
+func (s summary) ErrorRate() float64 {
 	if s.Hits == 0 {
 		return 0
 	}
