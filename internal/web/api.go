@@ -22,6 +22,17 @@ func (t apiTime) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + tt.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`), nil
 }
 
+func (t *apiTime) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*t = apiTime{}
+		return nil
+	}
+	var tt time.Time
+	err := tt.UnmarshalJSON(b)
+	*t = apiTime(tt)
+	return err
+}
+
 func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 type apiEndpoint struct {

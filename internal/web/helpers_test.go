@@ -220,7 +220,9 @@ func (c *client) do(method, path string, body io.Reader, header ...string) respo
 	return response{resp, string(b)}
 }
 
-func (c *client) get(path string, header ...string) response { return c.do("GET", path, nil, header...) }
+func (c *client) get(path string, header ...string) response {
+	return c.do("GET", path, nil, header...)
+}
 
 // post sends a form; with csrf it adds the session's token.
 func (c *client) post(path string, form url.Values, header ...string) response {
