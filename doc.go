@@ -34,7 +34,8 @@
 // Routers: Middleware returns a func(http.Handler) http.Handler for any
 // router that keeps net/http's r.Pattern; the adapter modules under
 // adapter/ name routes of chi, gin, echo and gorilla/mux. Frameworks that
-// do not serve through net/http call Record.
+// do not serve through net/http call Record. Such routers serve the
+// dashboard's pages with Handler, mounted at the link.
 //
 // Between the dashboard and net/http's ServeMux, a middleware must pass
 // the request on as it got it: a middleware that replaces it with a copy
