@@ -33,7 +33,7 @@ func newBenchRequest() *http.Request { return httptest.NewRequest("GET", "/books
 
 func BenchmarkChi(b *testing.B) {
 	r := benchRouter()
-	d, err := New(benchRouter(), adaptertest.BenchConfig())
+	d, err := New(benchRouter(), adaptertest.BenchConfig(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -307,7 +307,7 @@ func TestLevel1AddsNoAllocationsToChi(t *testing.T) {
 		t.Skip("the race detector makes sync.Pool drop objects at random; scripts/test counts allocations without it")
 	}
 	r := benchRouter()
-	d, err := New(r, adaptertest.AllocConfig())
+	d, err := New(r, adaptertest.AllocConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func newBenchRequest() *http.Request { return httptest.NewRequest("GET", "/books
 func BenchmarkEcho(b *testing.B) {
 	bare := benchEcho()
 	ours := benchEcho()
-	d, err := New(ours, adaptertest.BenchConfig())
+	d, err := New(ours, adaptertest.BenchConfig(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -332,7 +332,7 @@ func TestLevel1AddsOneAllocationToEcho(t *testing.T) {
 	}
 	bare := benchEcho()
 	ours := benchEcho()
-	d, err := New(ours, adaptertest.AllocConfig())
+	d, err := New(ours, adaptertest.AllocConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}

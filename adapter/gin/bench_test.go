@@ -36,7 +36,7 @@ func BenchmarkGin(b *testing.B) {
 	var d *Dashboard
 	ours := benchEngine(func(e *gin.Engine) {
 		var err error
-		if d, err = New(e, adaptertest.BenchConfig()); err != nil {
+		if d, err = New(e, adaptertest.BenchConfig(b)); err != nil {
 			b.Fatal(err)
 		}
 	})

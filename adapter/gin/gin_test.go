@@ -282,7 +282,7 @@ func TestLevel1AddsNoAllocationsToGin(t *testing.T) {
 	var d *Dashboard
 	ours := benchEngine(func(e *gin.Engine) {
 		var err error
-		if d, err = New(e, adaptertest.AllocConfig()); err != nil {
+		if d, err = New(e, adaptertest.AllocConfig(t)); err != nil {
 			t.Fatal(err)
 		}
 	})

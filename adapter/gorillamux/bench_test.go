@@ -32,7 +32,7 @@ func newBenchRequest() *http.Request { return httptest.NewRequest("GET", "/books
 func BenchmarkGorillaMux(b *testing.B) {
 	bare := benchRouter()
 	ours := benchRouter()
-	d, err := New(ours, adaptertest.BenchConfig())
+	d, err := New(ours, adaptertest.BenchConfig(b))
 	if err != nil {
 		b.Fatal(err)
 	}

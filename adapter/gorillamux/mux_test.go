@@ -305,7 +305,7 @@ func TestLevel1AddsOneAllocationToGorillaMux(t *testing.T) {
 	}
 	bare := benchRouter()
 	ours := benchRouter()
-	d, err := New(ours, adaptertest.AllocConfig())
+	d, err := New(ours, adaptertest.AllocConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,8 @@ func (w *DiscardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *DiscardWriter) WriteHeader(int)             {}
 
 // DiscardStore accepts batches and forgets them, so that a benchmark
-// measures the request path and not the database.
+// measures the request path and not the database. The embedded store
+// keeps the rest (the UI's users and settings).
 type DiscardStore struct{ store.Store }
 
 func (DiscardStore) Write(context.Context, *store.Batch) error { return nil }
@@ -110,8 +111,8 @@ func (DiscardStore) Close() error                                        { retur
 
 // BenchConfig is a configuration for benchmarks: a discarding store and a
 // queue long enough that the recorder keeps up.
-func BenchConfig() dashboard.Config {
-	c := Config(DiscardStore{})
+func BenchConfig(tb testing.TB) dashboard.Config {
+	c := Config(DiscardStore{MemStore(tb)})
 	c.Settings = map[string]string{"QUEUE_SIZE": "100000"}
 	return c
 }
@@ -119,8 +120,8 @@ func BenchConfig() dashboard.Config {
 // AllocConfig is a configuration for counting a request's allocations:
 // testing.AllocsPerRun counts those of every goroutine, so the recorder
 // must not write a batch while it counts.
-func AllocConfig() dashboard.Config {
-	c := Config(DiscardStore{})
+func AllocConfig(tb testing.TB) dashboard.Config {
+	c := Config(DiscardStore{MemStore(tb)})
 	c.Settings = map[string]string{"QUEUE_SIZE": "100000", "BATCH_SIZE": "100000", "FLUSH_INTERVAL": "1h"}
 	return c
 }
