@@ -1,13 +1,277 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"math"
+	"net/http"
+	"sort"
+	"time"
 
-// The chart slots of the pages. internal/query computes what the charts
-// show and internal/chart draws them; until both are wired in here, the
-// pages show their tables only.
+	"github.com/go-monitoring-dashboard/dashboard/internal/chart"
+	"github.com/go-monitoring-dashboard/dashboard/store"
+)
 
-func (s *Server) overviewCharts(r *http.Request, rows []endpointRow) []Chart { return nil }
+// The pages' charts. The read models below fold the store's hourly
+// rollups; their shapes follow internal/query's (Heatmap, Hourly, Daily,
+// version boxes, status codes), so that once that package is on main
+// each function here becomes a call to it and the chart code stays.
+// Charts of single requests (per user, per IP) need raw rows and come
+// with internal/query.
 
-func (s *Server) endpointCharts(r *http.Request, endpoint string, w window) []Chart { return nil }
+const (
+	heatmapDays = 30
+	hourlyHours = 48
+	topSeries   = 8 // series a daily chart shows before "other"
+)
 
-func (s *Server) versionsCharts(r *http.Request, w window) []Chart { return nil }
+// dayGrid maps times to calendar days in the dashboard's zone.
+type dayGrid struct {
+	loc   *time.Location
+	days  []time.Time // midnights, oldest first
+	index map[[3]int]int
+}
+
+func newDayGrid(now time.Time, loc *time.Location, n int) dayGrid {
+	g := dayGrid{loc: loc, index: map[[3]int]int{}}
+	now = now.In(loc)
+	for i := n - 1; i >= 0; i-- {
+		d := time.Date(now.Year(), now.Month(), now.Day()-i, 0, 0, 0, 0, loc)
+		g.index[[3]int{d.Year(), int(d.Month()), d.Day()}] = len(g.days)
+		g.days = append(g.days, d)
+	}
+	return g
+}
+
+func (g dayGrid) since() time.Time { return g.days[0] }
+
+// at returns the day and hour of the day of t, false outside the grid.
+func (g dayGrid) at(t time.Time) (day, hour int, ok bool) {
+	t = t.In(g.loc)
+	day, ok = g.index[[3]int{t.Year(), int(t.Month()), t.Day()}]
+	return day, t.Hour(), ok
+}
+
+func (g dayGrid) labels() []string {
+	out := make([]string, len(g.days))
+	for i, d := range g.days {
+		out[i] = d.Format("Jan 2")
+	}
+	return out
+}
+
+// heatmapChart counts requests by hour of the day and day.
+func (s *Server) heatmapChart(ctx context.Context, endpoint, title string) (Chart, error) {
+	g := newDayGrid(s.now(), s.loc(), heatmapDays)
+	rus, err := s.rollups(ctx, endpoint, window{since: g.since()})
+	if err != nil {
+		return Chart{}, err
+	}
+	h := chart.Heatmap{Title: title, Columns: g.labels(), Rows: make([]string, 24), Values: make([][]float64, 24),
+		Unit: "requests", ColumnName: "day", RowName: "hour"}
+	for i := range h.Rows {
+		h.Rows[i] = time.Date(2000, 1, 1, i, 0, 0, 0, time.UTC).Format("15:04")
+		h.Values[i] = make([]float64, len(g.days))
+	}
+	for i := range rus {
+		if day, hour, ok := g.at(rus[i].Hour); ok {
+			h.Values[hour][day] += float64(rus[i].Count)
+		}
+	}
+	return Chart{Title: title, SVG: h.SVG()}, nil
+}
+
+// dailyChart stacks requests per day per endpoint, the busiest first.
+func (s *Server) dailyChart(ctx context.Context) (Chart, error) {
+	g := newDayGrid(s.now(), s.loc(), heatmapDays)
+	rus, err := s.rollups(ctx, "", window{since: g.since()})
+	if err != nil {
+		return Chart{}, err
+	}
+	per := map[string][]float64{}
+	total := map[string]float64{}
+	for i := range rus {
+		ru := &rus[i]
+		day, _, ok := g.at(ru.Hour)
+		if !ok {
+			continue
+		}
+		v := per[ru.Endpoint]
+		if v == nil {
+			v = make([]float64, len(g.days))
+			per[ru.Endpoint] = v
+		}
+		v[day] += float64(ru.Count)
+		total[ru.Endpoint] += float64(ru.Count)
+	}
+	names := make([]string, 0, len(per))
+	for n := range per {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if total[names[i]] != total[names[j]] {
+			return total[names[i]] > total[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	c := Chart{Title: "Requests per day per endpoint"}
+	b := chart.Bars{Title: c.Title, Labels: g.labels(), Stacked: true, Unit: "requests"}
+	for i, n := range names {
+		if i == topSeries && len(names) > topSeries+1 {
+			other := make([]float64, len(g.days))
+			for _, m := range names[i:] {
+				for d, v := range per[m] {
+					other[d] += v
+				}
+			}
+			b.Series = append(b.Series, chart.Series{Name: "other endpoints", Color: "#9ca3af", Values: other})
+			c.Note = "the " + itoa(topSeries) + " busiest endpoints; the other " + itoa(len(names)-topSeries) + " together"
+			break
+		}
+		b.Series = append(b.Series, chart.Series{Name: n, Values: per[n]})
+	}
+	c.SVG = b.SVG()
+	return c, nil
+}
+
+// hourlyChart shows an endpoint's requests per hour (bars) and the
+// minimum, average and maximum duration of each hour (lines) over the
+// last two days.
+func (s *Server) hourlyChart(ctx context.Context, endpoint string) (Chart, error) {
+	last := store.HourOf(s.now())
+	first := last.Add(-(hourlyHours - 1) * time.Hour)
+	rus, err := s.rollups(ctx, endpoint, window{since: first})
+	if err != nil {
+		return Chart{}, err
+	}
+	sums := make([]summary, hourlyHours)
+	for i := range rus {
+		if k := int(rus[i].Hour.Sub(first) / time.Hour); k >= 0 && k < hourlyHours {
+			sums[k].add(&rus[i])
+		}
+	}
+	labels := make([]string, hourlyHours)
+	count := make([]float64, hourlyHours)
+	lo, avg, hi := make([]float64, hourlyHours), make([]float64, hourlyHours), make([]float64, hourlyHours)
+	for k := range sums {
+		labels[k] = first.Add(time.Duration(k) * time.Hour).In(s.loc()).Format("Mon 15:04")
+		count[k] = float64(sums[k].Hits)
+		if sums[k].Hits == 0 {
+			lo[k], avg[k], hi[k] = math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
+		lo[k], avg[k], hi[k] = millis(sums[k].Min), millis(sums[k].Mean()), millis(sums[k].Max)
+	}
+	title := "Per hour, last 48 hours"
+	b := chart.Bars{Title: title, Labels: labels, Unit: "requests", LineUnit: "ms",
+		Series: []chart.Series{{Name: "requests", Color: "#bfdbfe", Values: count}},
+		Lines: []chart.Series{{Name: "max", Color: "#b24133", Values: hi}, {Name: "average", Color: "#226bc0", Values: avg},
+			{Name: "min", Color: "#4ea249", Values: lo}}}
+	return Chart{Title: title, SVG: b.SVG()}, nil
+}
+
+// versionBoxes draws the durations of each version (of one endpoint, or
+// of all) as box plots, oldest version on top, read from the histograms.
+func (s *Server) versionBoxes(rows []versionRow, title string) Chart {
+	p := chart.BoxPlot{Title: title, Unit: "ms", Log: true}
+	for i := len(rows) - 1; i >= 0; i-- {
+		v := rows[i]
+		if v.Hits == 0 {
+			continue
+		}
+		q := v.hist.Quantiles(v.Min, v.Max, 0.25, 0.5, 0.75)
+		p.Boxes = append(p.Boxes, chart.Box{Label: v.Name, Note: "first seen " + v.FirstSeen.In(s.loc()).Format("2006-01-02"),
+			Min: millis(v.Min), Q1: millis(q[0]), Median: millis(q[1]), Q3: millis(q[2]), Max: millis(v.Max), N: v.Hits})
+	}
+	return Chart{Title: title, SVG: p.SVG()}
+}
+
+// statusChart stacks an endpoint's responses per status class, per day
+// (per hour for windows of two days or less).
+func (s *Server) statusChart(rus []store.Rollup, w window) Chart {
+	step := 24 * time.Hour
+	since := w.since
+	if since.IsZero() && len(rus) > 0 {
+		since = rus[0].Hour
+	}
+	until := w.until
+	if until.IsZero() {
+		until = s.now()
+	}
+	if until.Sub(since) <= 48*time.Hour {
+		step = time.Hour
+	}
+	key := func(t time.Time) time.Time {
+		t = t.In(s.loc())
+		if step == time.Hour {
+			return t.Truncate(time.Hour)
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc())
+	}
+	classes := []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
+	colors := []string{"#9ca3af", "#7780e5", "#4ea249", "#0898cd", "#d16e21", "#b24133"}
+	counts := make([]map[time.Time]float64, len(classes))
+	var times []time.Time
+	seen := map[time.Time]bool{}
+	for i := range rus {
+		k := key(rus[i].Hour)
+		if !seen[k] {
+			seen[k] = true
+			times = append(times, k)
+		}
+		for c, n := range rus[i].Status {
+			if n > 0 {
+				if counts[c] == nil {
+					counts[c] = map[time.Time]float64{}
+				}
+				counts[c][k] += float64(n)
+			}
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	title := "Status codes per day"
+	if step == time.Hour {
+		title = "Status codes per hour"
+	}
+	l := chart.Lines{Title: title, Unit: "requests", Stacked: true, Loc: s.loc()}
+	for c := range classes {
+		if counts[c] == nil {
+			continue
+		}
+		ts := chart.TimeSeries{Name: classes[c], Color: colors[c]}
+		for _, t := range times {
+			ts.Points = append(ts.Points, chart.Point{T: t, V: counts[c][t]})
+		}
+		l.Series = append(l.Series, ts)
+	}
+	return Chart{Title: title, SVG: l.SVG()}
+}
+
+func (s *Server) overviewCharts(r *http.Request) ([]Chart, error) {
+	heat, err := s.heatmapChart(r.Context(), "", "Requests by hour of the day, last 30 days")
+	if err != nil {
+		return nil, err
+	}
+	daily, err := s.dailyChart(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return []Chart{heat, daily}, nil
+}
+
+func (s *Server) endpointCharts(r *http.Request, endpoint string, rus []store.Rollup, w window, versions []versionRow) ([]Chart, error) {
+	heat, err := s.heatmapChart(r.Context(), endpoint, "Requests by hour of the day, last 30 days")
+	if err != nil {
+		return nil, err
+	}
+	hourly, err := s.hourlyChart(r.Context(), endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return []Chart{heat, hourly, s.versionBoxes(versions, "Duration per version"), s.statusChart(rus, w)}, nil
+}
+
+func (s *Server) versionsCharts(versions []versionRow) []Chart {
+	return []Chart{s.versionBoxes(versions, "Duration per version, all endpoints")}
+}
+
+func itoa(n int) string { return formatCount(int64(n)) }

@@ -40,7 +40,9 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) 
 		d.Total.Hits += rows[i].Hits
 		d.Total.Errors += rows[i].Errors
 	}
-	d.Charts = s.overviewCharts(r, rows)
+	if d.Charts, err = s.overviewCharts(r); err != nil {
+		return err
+	}
 	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
 }
 
@@ -139,7 +141,9 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
 		}
 	}
-	d.Charts = s.endpointCharts(r, name, win)
+	if d.Charts, err = s.endpointCharts(r, name, rus, win, d.Versions); err != nil {
+		return err
+	}
 	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
 }
 
@@ -234,6 +238,6 @@ func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) 
 		}
 		d.Endpoints = append(d.Endpoints, e)
 	}
-	d.Charts = s.versionsCharts(r, win)
+	d.Charts = s.versionsCharts(d.Versions)
 	return s.render(w, r, u, http.StatusOK, "versions", "Versions", d)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/chart"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -328,6 +329,14 @@ func TestStaticFilesAreTheEmbeddedOnes(t *testing.T) {
 		}
 		wantStatus(t, c.get("/dashboard/"+n, "If-None-Match", etag), http.StatusNotModified)
 	}
+	for name, want := range map[string]string{"chart.css": chart.CSS, "chart.js": chart.Script} {
+		r := c.get("/dashboard/static/" + name)
+		wantStatus(t, r, http.StatusOK)
+		if r.body != want {
+			t.Errorf("%s: served bytes differ from the chart package's", name)
+		}
+		wantStatus(t, c.get("/dashboard/static/"+name, "If-None-Match", r.Header.Get("ETag")), http.StatusNotModified)
+	}
 	for _, p := range []string{"/dashboard/static/", "/dashboard/static/nope.js", "/dashboard/static/../web.go", "/dashboard/static/%2e%2e/web.go"} {
 		if r := c.get(p); r.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", p, r.StatusCode)
@@ -335,5 +344,35 @@ func TestStaticFilesAreTheEmbeddedOnes(t *testing.T) {
 	}
 	if ct := c.get("/dashboard/static/app.css").Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
 		t.Errorf("app.css Content-Type %q", ct)
+	}
+}
+
+func TestPagesCarryTheirCharts(t *testing.T) {
+	f := newFixture(t, nil)
+	r1, r2 := req("GET /a", f.now.Add(-3*time.Hour), 10*time.Millisecond), req("GET /a", f.now.Add(-50*time.Hour), 20*time.Millisecond)
+	r2.Version, r2.Status = "v0", 503
+	f.record(r1, r2, req(evilName, f.now.Add(-time.Hour), time.Millisecond))
+	g := f.login("guest", guestPW)
+	for path, want := range map[string][]string{
+		"/dashboard/":                       {"gmd-chart-heatmap", "gmd-chart-bars"},
+		"/dashboard/endpoint?name=GET+%2Fa": {"gmd-chart-heatmap", "gmd-chart-bars", "gmd-chart-boxplot", "gmd-chart-lines"},
+		"/dashboard/versions":               {"gmd-chart-boxplot"},
+	} {
+		body := g.get(path).body
+		for _, class := range want {
+			if !strings.Contains(body, class) {
+				t.Errorf("%s lacks a chart of class %s", path, class)
+			}
+		}
+		if strings.Contains(body, "<script>alert") {
+			t.Errorf("%s: a chart holds a name unescaped", path)
+		}
+	}
+	// The heatmap counts what was recorded: its hover titles carry counts.
+	body := g.get("/dashboard/endpoint?name=GET+%2Fa").body
+	for _, want := range []string{"5xx", "2xx", "v0", "first seen 2026-03-02"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the endpoint's charts lack %q", want)
+		}
 	}
 }

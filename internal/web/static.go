@@ -1,11 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/chart"
 )
 
 //go:embed static
@@ -18,6 +22,14 @@ type staticFiles struct {
 	fsys  fs.FS
 	files http.Handler
 	etags map[string]string
+	// extra are files made in code: the chart package's stylesheet and
+	// script.
+	extra map[string]extraFile
+}
+
+type extraFile struct {
+	body        []byte
+	contentType string
 }
 
 func newStaticFiles() (*staticFiles, error) {
@@ -25,7 +37,14 @@ func newStaticFiles() (*staticFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &staticFiles{fsys: sub, files: http.FileServerFS(sub), etags: map[string]string{}}
+	st := &staticFiles{fsys: sub, files: http.FileServerFS(sub), etags: map[string]string{}, extra: map[string]extraFile{
+		"chart.css": {[]byte(chart.CSS), "text/css; charset=utf-8"},
+		"chart.js":  {[]byte(chart.Script), "text/javascript; charset=utf-8"},
+	}}
+	for name, f := range st.extra {
+		sum := sha256.Sum256(f.body)
+		st.etags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
+	}
 	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -51,6 +70,11 @@ func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request, name string
 	}
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
+	if f, ok := st.extra[name]; ok {
+		w.Header().Set("Content-Type", f.contentType)
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.body))
+		return
+	}
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = "/" + name
 	r2.URL.RawPath = ""
