@@ -265,6 +265,26 @@ func TestSessionCookie(t *testing.T) {
 	if sc := cookie(response{Response: resp}, cookieName); sc == nil || !sc.Secure {
 		t.Errorf("cookie over TLS %+v: want Secure", sc)
 	}
+	// Behind a trusted proxy that terminates TLS, X-Forwarded-Proto
+	// counts; from anyone else it does not.
+	for _, tc := range []struct {
+		name, trusted, proto string
+		secure               bool
+	}{
+		{"trusted proxy, https", "127.0.0.1", "https", true},
+		{"trusted proxy, http", "127.0.0.1", "http", false},
+		{"trusted proxy, last hop http", "127.0.0.1", "https, http", false},
+		{"untrusted client", "10.0.0.0/8", "https", false},
+		{"no proxies configured", "", "https", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, map[string]string{"TRUSTED_PROXIES": tc.trusted})
+			r := f.client().post("/dashboard/login", url.Values{"username": {"admin"}, "password": {adminPW}}, "X-Forwarded-Proto", tc.proto)
+			if c := cookie(r, cookieName); c == nil || c.Secure != tc.secure {
+				t.Errorf("cookie %+v: want Secure=%v", c, tc.secure)
+			}
+		})
+	}
 }
 
 func TestForgedAndExpiredCookiesAreRefused(t *testing.T) {

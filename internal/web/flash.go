@@ -14,7 +14,7 @@ const flashCookie = "gmd_flash"
 func (s *Server) flash(w http.ResponseWriter, r *http.Request, msg string) {
 	v := b64.EncodeToString([]byte(msg))
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v + "." + b64.EncodeToString(s.keys.mac("flash", v)),
-		Path: s.link + "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		Path: s.link + "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
 }
 
 // takeFlash returns the message flash kept, and clears it.
@@ -24,7 +24,7 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) note {
 		return note{}
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: s.link + "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
 	v, sig, ok := strings.Cut(c.Value, ".")
 	mac, err := b64.DecodeString(sig)
 	if !ok || err != nil || !hmac.Equal(mac, s.keys.mac("flash", v)) {

@@ -7,7 +7,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +87,40 @@ func (k keys) checkCSRF(secret, token string) bool {
 func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: cookieName, Value: value, Path: s.link + "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r),
 	}
+}
+
+// overTLS reports whether the browser reached the service over TLS: the
+// connection is TLS, or it comes from one of TRUSTED_PROXIES (which
+// terminate TLS in front of the service) and that proxy says so in
+// X-Forwarded-Proto. From anyone else the header is ignored: a client
+// could send it, though all it could gain is a cookie its own browser
+// would then not send over plain HTTP.
+func (s *Server) overTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if len(s.cfg.TrustedProxies) == 0 {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			proto := r.Header.Get("X-Forwarded-Proto")
+			if i := strings.LastIndexByte(proto, ','); i >= 0 {
+				proto = proto[i+1:] // the hop nearest to us
+			}
+			return strings.EqualFold(strings.TrimSpace(proto), "https")
+		}
+	}
+	return false
 }
