@@ -17,7 +17,7 @@ import (
 // exportFixture holds more rows than an export chunk and a page.
 func exportFixture(t *testing.T) (*fixture, *client, []store.Request) {
 	f := newFixture(t, nil)
-	n := 2*exportChunk + 2345
+	n := 2*maxPage + 2345 // more than two pages and flushes
 	reqs := make([]store.Request, n)
 	for i := range reqs {
 		ep := "GET /a"
@@ -135,8 +135,8 @@ func TestExportPagesWithACursor(t *testing.T) {
 			t.Fatal("paging does not end")
 		}
 	}
-	if len(seen) != len(reqs) || pages != 2 {
-		t.Errorf("%d rows in %d pages, want %d in 2", len(seen), pages, len(reqs))
+	if len(seen) != len(reqs) || pages != 3 {
+		t.Errorf("%d rows in %d pages, want %d in 3", len(seen), pages, len(reqs))
 	}
 	if r := a.get("/dashboard/api/requests?limit=" + strconv.Itoa(maxPage+1)); r.StatusCode != http.StatusBadRequest {
 		t.Errorf("a page above the maximum: %d, want 400", r.StatusCode)
