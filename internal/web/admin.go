@@ -14,7 +14,7 @@ type exportData struct {
 }
 
 func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRows(r.Context(), window{}, false)
+	rows, err := s.endpointRowsFrom(r.Context(), nil, false) // names only
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"math"
-	"net/http"
 	"sort"
 	"time"
 
@@ -60,12 +58,8 @@ func (g dayGrid) labels() []string {
 }
 
 // heatmapChart counts requests by hour of the day and day.
-func (s *Server) heatmapChart(ctx context.Context, endpoint, title string) (Chart, error) {
+func (s *Server) heatmapChart(rus []store.Rollup, title string) Chart {
 	g := newDayGrid(s.now(), s.loc(), heatmapDays)
-	rus, err := s.rollups(ctx, endpoint, window{since: g.since()})
-	if err != nil {
-		return Chart{}, err
-	}
 	h := chart.Heatmap{Title: title, Columns: g.labels(), Rows: make([]string, 24), Values: make([][]float64, 24),
 		Unit: "requests", ColumnName: "day", RowName: "hour"}
 	for i := range h.Rows {
@@ -77,16 +71,12 @@ func (s *Server) heatmapChart(ctx context.Context, endpoint, title string) (Char
 			h.Values[hour][day] += float64(rus[i].Count)
 		}
 	}
-	return Chart{Title: title, SVG: h.SVG()}, nil
+	return Chart{Title: title, SVG: h.SVG()}
 }
 
 // dailyChart stacks requests per day per endpoint, the busiest first.
-func (s *Server) dailyChart(ctx context.Context) (Chart, error) {
+func (s *Server) dailyChart(rus []store.Rollup) Chart {
 	g := newDayGrid(s.now(), s.loc(), heatmapDays)
-	rus, err := s.rollups(ctx, "", window{since: g.since()})
-	if err != nil {
-		return Chart{}, err
-	}
 	per := map[string][]float64{}
 	total := map[string]float64{}
 	for i := range rus {
@@ -130,19 +120,15 @@ func (s *Server) dailyChart(ctx context.Context) (Chart, error) {
 		b.Series = append(b.Series, chart.Series{Name: n, Values: per[n]})
 	}
 	c.SVG = b.SVG()
-	return c, nil
+	return c
 }
 
 // hourlyChart shows an endpoint's requests per hour (bars) and the
 // minimum, average and maximum duration of each hour (lines) over the
 // last two days.
-func (s *Server) hourlyChart(ctx context.Context, endpoint string) (Chart, error) {
+func (s *Server) hourlyChart(rus []store.Rollup) Chart {
 	last := store.HourOf(s.now())
 	first := last.Add(-(hourlyHours - 1) * time.Hour)
-	rus, err := s.rollups(ctx, endpoint, window{since: first})
-	if err != nil {
-		return Chart{}, err
-	}
 	sums := make([]summary, hourlyHours)
 	for i := range rus {
 		if k := int(rus[i].Hour.Sub(first) / time.Hour); k >= 0 && k < hourlyHours {
@@ -166,7 +152,7 @@ func (s *Server) hourlyChart(ctx context.Context, endpoint string) (Chart, error
 		Series: []chart.Series{{Name: "requests", Color: "#bfdbfe", Values: count}},
 		Lines: []chart.Series{{Name: "max", Color: "#b24133", Values: hi}, {Name: "average", Color: "#226bc0", Values: avg},
 			{Name: "min", Color: "#4ea249", Values: lo}}}
-	return Chart{Title: title, SVG: b.SVG()}, nil
+	return Chart{Title: title, SVG: b.SVG()}
 }
 
 // versionBoxes draws the durations of each version (of one endpoint, or
@@ -246,28 +232,17 @@ func (s *Server) statusChart(rus []store.Rollup, w window) Chart {
 	return Chart{Title: title, SVG: l.SVG()}
 }
 
-func (s *Server) overviewCharts(r *http.Request) ([]Chart, error) {
-	heat, err := s.heatmapChart(r.Context(), "", "Requests by hour of the day, last 30 days")
-	if err != nil {
-		return nil, err
-	}
-	daily, err := s.dailyChart(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return []Chart{heat, daily}, nil
+// overviewCharts draws rus, the rollups of every endpoint (at least the
+// last 30 days).
+func (s *Server) overviewCharts(rus []store.Rollup) []Chart {
+	return []Chart{s.heatmapChart(rus, "Requests by hour of the day, last 30 days"), s.dailyChart(rus)}
 }
 
-func (s *Server) endpointCharts(r *http.Request, endpoint string, rus []store.Rollup, w window, versions []versionRow) ([]Chart, error) {
-	heat, err := s.heatmapChart(r.Context(), endpoint, "Requests by hour of the day, last 30 days")
-	if err != nil {
-		return nil, err
-	}
-	hourly, err := s.hourlyChart(r.Context(), endpoint)
-	if err != nil {
-		return nil, err
-	}
-	return []Chart{heat, hourly, s.versionBoxes(versions, "Duration per version"), s.statusChart(rus, w)}, nil
+// endpointCharts draws all, the endpoint's rollups of all time (at least
+// the last 30 days), and inWindow, those of the page's time range.
+func (s *Server) endpointCharts(all, inWindow []store.Rollup, w window, versions []versionRow) []Chart {
+	return []Chart{s.heatmapChart(all, "Requests by hour of the day, last 30 days"), s.hourlyChart(all),
+		s.versionBoxes(versions, "Duration per version"), s.statusChart(inWindow, w)}
 }
 
 func (s *Server) versionsCharts(versions []versionRow) []Chart {

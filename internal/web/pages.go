@@ -31,7 +31,12 @@ type overviewData struct {
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRows(r.Context(), window{}, true)
+	// One read of the rollups serves the table and the charts.
+	rus, err := s.rollups(r.Context(), "", window{})
+	if err != nil {
+		return err
+	}
+	rows, err := s.endpointRowsFrom(r.Context(), rus, true)
 	if err != nil {
 		return err
 	}
@@ -40,9 +45,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) 
 		d.Total.Hits += rows[i].Hits
 		d.Total.Errors += rows[i].Errors
 	}
-	if d.Charts, err = s.overviewCharts(r); err != nil {
-		return err
-	}
+	d.Charts = s.overviewCharts(rus)
 	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
 }
 
@@ -114,7 +117,17 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRows(r.Context(), win, false)
+	if name == "" {
+		return errorf(http.StatusNotFound, "no endpoint named \"\"")
+	}
+	// One read of the endpoint's rollups serves the figures of the
+	// range and the charts of fixed periods.
+	all, err := s.rollups(r.Context(), name, window{})
+	if err != nil {
+		return err
+	}
+	rus := inWindow(all, win)
+	rows, err := s.endpointRowsFrom(r.Context(), rus, false)
 	if err != nil {
 		return err
 	}
@@ -129,10 +142,6 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	}
 	d.Range = s.rangeView(key)
-	rus, err := s.rollups(r.Context(), name, win)
-	if err != nil {
-		return err
-	}
 	if d.Versions, err = s.versionRows(r, rus); err != nil {
 		return err
 	}
@@ -141,9 +150,7 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
 		}
 	}
-	if d.Charts, err = s.endpointCharts(r, name, rus, win, d.Versions); err != nil {
-		return err
-	}
+	d.Charts = s.endpointCharts(all, rus, win, d.Versions)
 	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
 }
 

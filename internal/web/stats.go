@@ -106,11 +106,16 @@ type endpointRow struct {
 // endpointRows lists every endpoint of the service: those stored, and
 // those the running dashboard knows but has not written yet.
 func (s *Server) endpointRows(ctx context.Context, w window, recent bool) ([]endpointRow, error) {
-	eps, err := s.store.Endpoints(ctx, s.service)
+	rus, err := s.rollups(ctx, "", w)
 	if err != nil {
 		return nil, err
 	}
-	rus, err := s.rollups(ctx, "", w)
+	return s.endpointRowsFrom(ctx, rus, recent)
+}
+
+// endpointRowsFrom is endpointRows over rollups already read.
+func (s *Server) endpointRowsFrom(ctx context.Context, rus []store.Rollup, recent bool) ([]endpointRow, error) {
+	eps, err := s.store.Endpoints(ctx, s.service)
 	if err != nil {
 		return nil, err
 	}
@@ -160,4 +165,23 @@ func (s *Server) row(e store.Endpoint, sums map[string]*summary, today, week map
 		r.summary = *sm
 	}
 	return r
+}
+
+// inWindow returns the rollups of the hours w selects, as the store's
+// filter would.
+func inWindow(rus []store.Rollup, w window) []store.Rollup {
+	if w.since.IsZero() && w.until.IsZero() {
+		return rus
+	}
+	since := time.Time{}
+	if !w.since.IsZero() {
+		since = store.HourOf(w.since)
+	}
+	out := make([]store.Rollup, 0, len(rus))
+	for _, ru := range rus {
+		if (since.IsZero() || !ru.Hour.Before(since)) && (w.until.IsZero() || ru.Hour.Before(w.until)) {
+			out = append(out, ru)
+		}
+	}
+	return out
 }
