@@ -239,9 +239,6 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u *login, s
 // open on someone's screen cannot take over the account.
 func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, u *login) error {
 	f := r.PostForm
-	if u.basic {
-		return errorf(http.StatusBadRequest, "change passwords from a browser session")
-	}
 	cur, pw, again := f.Get("current"), f.Get("password"), f.Get("again")
 	if p := checkNewPassword(pw); p != "" {
 		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: p})

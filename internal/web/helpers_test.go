@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -295,8 +293,6 @@ func cookie(r response, name string) *http.Cookie {
 	return nil
 }
 
-var errNoRows = errors.New("no rows")
-
 func mustJSON[T any](t testing.TB, r response) T {
 	t.Helper()
 	var v T
@@ -309,5 +305,3 @@ func mustJSON[T any](t testing.TB, r response) T {
 func req(ep string, at time.Time, d time.Duration) store.Request {
 	return store.Request{Endpoint: ep, Start: at, Duration: d, Group: "alice", IP: "192.0.2.1"}
 }
-
-var _ = fmt.Sprint

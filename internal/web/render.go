@@ -83,13 +83,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status
 	return nil
 }
 
+// activeOf is the menu entry of the page r asks for: an endpoint's page
+// belongs to Endpoints.
 func activeOf(r *http.Request, link string) string {
 	rel := strings.TrimPrefix(r.URL.Path, link)
-	switch {
-	case rel == "/endpoint":
+	if rel == "/endpoint" {
 		return "/endpoints"
-	case strings.HasPrefix(rel, "/users"), strings.HasPrefix(rel, "/account"):
-		return rel
 	}
 	return rel
 }
