@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"sort"
 	"time"
@@ -190,6 +191,11 @@ type versionsData struct {
 	Charts    []Chart
 }
 
+// minChange is the smallest change of a median worth showing: medians
+// read from the histograms are within 2% each, so smaller differences
+// may be their rounding.
+const minChange = 0.05
+
 type versionsEndpoint struct {
 	Name  string
 	Cells []versionCell
@@ -238,6 +244,9 @@ func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) 
 			for j := i + 1; j < len(d.Versions); j++ {
 				if prev := e.Cells[j]; prev.Has && prev.Median > 0 {
 					c.Change = float64(c.Median-prev.Median) / float64(prev.Median)
+					if math.Abs(c.Change) < minChange {
+						c.Change = 0 // within the histograms' resolution
+					}
 					break
 				}
 			}
