@@ -91,7 +91,7 @@ func (f *fixture) start(settings map[string]string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	srv, err := New(context.Background(), Options{
+	srv, err := New(Options{
 		Config: cfg, Store: f.store, Link: "/dashboard", Version: "v9", VersionSource: "APP_VERSION",
 		Endpoints: func() []string {
 			f.mu.Lock()
@@ -120,6 +120,9 @@ func (f *fixture) start(settings map[string]string) {
 		hash:   testHash,
 	})
 	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := srv.Init(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}
 	f.srv = srv

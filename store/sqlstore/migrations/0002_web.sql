@@ -14,8 +14,8 @@ CREATE TABLE gmd_sessions (
     created_us {{int}} NOT NULL,
     expires_us {{int}} NOT NULL
 ) {{without_rowid}} {{table}};
-CREATE INDEX gmd_sessions_user ON gmd_sessions (user_name) {{table}};
-CREATE INDEX gmd_sessions_expires ON gmd_sessions (expires_us) {{table}};
+CREATE INDEX gmd_sessions_user ON gmd_sessions (user_name);
+CREATE INDEX gmd_sessions_expires ON gmd_sessions (expires_us);
 CREATE TABLE gmd_settings (
     name {{key}} NOT NULL PRIMARY KEY,
     value {{text}} NOT NULL
