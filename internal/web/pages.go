@@ -152,6 +152,11 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		}
 	}
 	d.Charts = s.endpointCharts(all, rus, win, d.Versions)
+	callers, err := s.callerCharts(r, name, win)
+	if err != nil {
+		return err
+	}
+	d.Charts = append(d.Charts, callers...)
 	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
 }
 

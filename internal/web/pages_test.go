@@ -355,7 +355,7 @@ func TestPagesCarryTheirCharts(t *testing.T) {
 	g := f.login("guest", guestPW)
 	for path, want := range map[string][]string{
 		"/dashboard/":                       {"gmd-chart-heatmap", "gmd-chart-bars"},
-		"/dashboard/endpoint?name=GET+%2Fa": {"gmd-chart-heatmap", "gmd-chart-bars", "gmd-chart-boxplot", "gmd-chart-lines"},
+		"/dashboard/endpoint?name=GET+%2Fa": {"gmd-chart-heatmap", "gmd-chart-bars", "gmd-chart-boxplot", "gmd-chart-lines", "gmd-chart-bubble", "Duration per user", "Duration per IP"},
 		"/dashboard/versions":               {"gmd-chart-boxplot"},
 	} {
 		body := g.get(path).body
@@ -374,5 +374,24 @@ func TestPagesCarryTheirCharts(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the endpoint's charts lack %q", want)
 		}
+	}
+}
+
+func TestManyUsersArePickedAndSaidSo(t *testing.T) {
+	f := newFixture(t, nil)
+	var reqs []store.Request
+	for i := 0; i < 30; i++ {
+		r := req("GET /a", f.now.Add(-time.Duration(i+1)*time.Minute), time.Duration(i+1)*time.Millisecond)
+		r.Group = "user-" + strconv.Itoa(i)
+		r.IP = "<ip>"
+		reqs = append(reqs, r)
+	}
+	f.record(reqs...)
+	body := f.login("guest", guestPW).get("/dashboard/endpoint?name=GET+%2Fa").body
+	if !strings.Contains(body, "busiest") || !strings.Contains(body, "slowest of 30 users") {
+		t.Error("the per-user charts do not say that they show a choice of the users")
+	}
+	if strings.Contains(body, "<ip>") {
+		t.Error("an IP is shown unescaped")
 	}
 }
