@@ -14,7 +14,7 @@ type exportData struct {
 }
 
 func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRowsFrom(r.Context(), nil, false) // names only
+	rows, err := s.endpointRowsFrom(r.Context(), nil, nil) // names only
 	if err != nil {
 		return err
 	}

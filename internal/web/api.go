@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
 // apiTime is a time in the API: RFC 3339 in UTC with milliseconds, null
@@ -120,7 +122,7 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 	if err != nil {
 		return err
 	}
-	rus, err := s.rollups(r.Context(), "", win)
+	rus, err := s.sum(r.Context(), "", win, store.ByVersion, true)
 	if err != nil {
 		return err
 	}

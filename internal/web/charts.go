@@ -9,12 +9,10 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// The pages' charts. The read models below fold the store's hourly
-// rollups; their shapes follow internal/query's (Heatmap, Hourly, Daily,
-// version boxes, status codes), so that once that package is on main
-// each function here becomes a call to it and the chart code stays.
-// Charts of single requests (per user, per IP) need raw rows and come
-// with internal/query.
+// The pages' charts, drawn by internal/chart from rollups the database
+// sums (store.SumRollups), so that a page reads a few thousand rows
+// whatever the number of requests. The per-user and per-IP charts, which
+// need raw rows, come from internal/query (callers.go).
 
 const (
 	heatmapDays = 30
@@ -232,17 +230,17 @@ func (s *Server) statusChart(rus []store.Rollup, w window) Chart {
 	return Chart{Title: title, SVG: l.SVG()}
 }
 
-// overviewCharts draws rus, the rollups of every endpoint (at least the
-// last 30 days).
+// overviewCharts draws rus, every endpoint's requests per hour over the
+// last 30 days.
 func (s *Server) overviewCharts(rus []store.Rollup) []Chart {
 	return []Chart{s.heatmapChart(rus, "Requests by hour of the day, last 30 days"), s.dailyChart(rus)}
 }
 
-// endpointCharts draws all, the endpoint's rollups of all time (at least
-// the last 30 days), and inWindow, those of the page's time range.
-func (s *Server) endpointCharts(all, inWindow []store.Rollup, w window, versions []versionRow) []Chart {
-	return []Chart{s.heatmapChart(all, "Requests by hour of the day, last 30 days"), s.hourlyChart(all),
-		s.versionBoxes(versions, "Duration per version"), s.statusChart(inWindow, w)}
+// endpointCharts draws hours, the endpoint's requests per hour over the
+// last 30 days, and statusHours, those of the page's time range.
+func (s *Server) endpointCharts(hours, statusHours []store.Rollup, w window, versions []versionRow) []Chart {
+	return []Chart{s.heatmapChart(hours, "Requests by hour of the day, last 30 days"), s.hourlyChart(hours),
+		s.versionBoxes(versions, "Duration per version"), s.statusChart(statusHours, w)}
 }
 
 func (s *Server) versionsCharts(versions []versionRow) []Chart {

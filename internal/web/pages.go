@@ -32,12 +32,16 @@ type overviewData struct {
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	// One read of the rollups serves the table and the charts.
-	rus, err := s.rollups(r.Context(), "", window{})
+	// The recent hours serve the table's recent counts and the charts.
+	totals, err := s.sum(r.Context(), "", window{}, store.ByEndpoint, true)
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), rus, true)
+	hours, err := s.recentHours(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	rows, err := s.endpointRowsFrom(r.Context(), totals, hours)
 	if err != nil {
 		return err
 	}
@@ -46,7 +50,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) 
 		d.Total.Hits += rows[i].Hits
 		d.Total.Errors += rows[i].Errors
 	}
-	d.Charts = s.overviewCharts(rus)
+	d.Charts = s.overviewCharts(hours)
 	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
 }
 
@@ -61,7 +65,12 @@ type note struct{ Notice, Problem string }
 func (n note) notice() (string, string) { return n.Notice, n.Problem }
 
 func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRows(r.Context(), window{}, false)
+	// Counts only: no histograms to sum.
+	totals, err := s.sum(r.Context(), "", window{}, store.ByEndpoint, false)
+	if err != nil {
+		return err
+	}
+	rows, err := s.endpointRowsFrom(r.Context(), totals, nil)
 	if err != nil {
 		return err
 	}
@@ -121,14 +130,11 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 	if name == "" {
 		return errorf(http.StatusNotFound, "no endpoint named \"\"")
 	}
-	// One read of the endpoint's rollups serves the figures of the
-	// range and the charts of fixed periods.
-	all, err := s.rollups(r.Context(), name, window{})
+	totals, err := s.sum(r.Context(), name, win, store.ByEndpoint, true)
 	if err != nil {
 		return err
 	}
-	rus := inWindow(all, win)
-	rows, err := s.endpointRowsFrom(r.Context(), rus, false)
+	rows, err := s.endpointRowsFrom(r.Context(), totals, nil)
 	if err != nil {
 		return err
 	}
@@ -143,7 +149,11 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	}
 	d.Range = s.rangeView(key)
-	if d.Versions, err = s.versionRows(r, rus); err != nil {
+	perVersion, err := s.sum(r.Context(), name, win, store.ByVersion, true)
+	if err != nil {
+		return err
+	}
+	if d.Versions, err = s.versionRows(r, perVersion); err != nil {
 		return err
 	}
 	for i, label := range []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"} {
@@ -151,7 +161,15 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
 		}
 	}
-	d.Charts = s.endpointCharts(all, rus, win, d.Versions)
+	hours, err := s.recentHours(r.Context(), name)
+	if err != nil {
+		return err
+	}
+	statusHours, err := s.sum(r.Context(), name, win, store.ByHour, false)
+	if err != nil {
+		return err
+	}
+	d.Charts = s.endpointCharts(hours, statusHours, win, d.Versions)
 	callers, err := s.callerCharts(r, name, win)
 	if err != nil {
 		return err
@@ -218,7 +236,7 @@ func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) 
 	if err != nil {
 		return err
 	}
-	rus, err := s.rollups(r.Context(), "", win)
+	rus, err := s.sum(r.Context(), "", win, store.ByEndpoint|store.ByVersion, true)
 	if err != nil {
 		return err
 	}

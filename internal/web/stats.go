@@ -8,10 +8,9 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// This file is the UI's read model until internal/query provides one:
-// every page that needs counts or percentiles asks these functions, which
-// fold the store's hourly rollups. Replacing them with query calls touches
-// nothing else.
+// The figures of the tables: counts, error rates and percentiles, folded
+// from rollups that the database sums (see sum), percentiles read from
+// their histograms (within 2%).
 
 // summary aggregates requests: counts, errors and a duration histogram.
 type summary struct {
@@ -72,8 +71,22 @@ func (s summary) ErrorRate() float64 {
 // window selects hours: zero times are open ends.
 type window struct{ since, until time.Time }
 
-func (s *Server) rollups(ctx context.Context, endpoint string, w window) ([]store.Rollup, error) {
-	return s.store.Rollups(ctx, store.RollupFilter{Service: s.service, Endpoint: endpoint, Since: w.since, Until: w.until})
+// sum reads rollups summed in the database, grouped by the by columns,
+// over the hours w selects (hour resolution: the hour holding since is in).
+func (s *Server) sum(ctx context.Context, endpoint string, w window, by store.Dims, hist bool) ([]store.Rollup, error) {
+	f := store.SumFilter{Service: s.service, Endpoint: endpoint, Until: w.until, By: by, Hist: hist}
+	if !w.since.IsZero() {
+		f.Since = store.HourOf(w.since)
+	}
+	return s.store.SumRollups(ctx, f)
+}
+
+// recentHours sums an endpoint's requests (every endpoint's for "") per
+// endpoint and hour over the last 30 days, without histograms: enough for
+// today's and the week's counts, the heatmap and the hourly charts.
+func (s *Server) recentHours(ctx context.Context, endpoint string) ([]store.Rollup, error) {
+	g := newDayGrid(s.now(), s.loc(), heatmapDays)
+	return s.sum(ctx, endpoint, window{since: g.since()}, store.ByEndpoint|store.ByHour, false)
 }
 
 // fold sums rollups per key.
@@ -103,33 +116,40 @@ type endpointRow struct {
 	summary           // over the selected window (all time by default)
 }
 
-// endpointRows lists every endpoint of the service: those stored, and
-// those the running dashboard knows but has not written yet.
+// endpointRows lists every endpoint of the service with its figures over
+// w; with recent, also today's and the last 7 days' requests.
 func (s *Server) endpointRows(ctx context.Context, w window, recent bool) ([]endpointRow, error) {
-	rus, err := s.rollups(ctx, "", w)
+	totals, err := s.sum(ctx, "", w, store.ByEndpoint, true)
 	if err != nil {
 		return nil, err
 	}
-	return s.endpointRowsFrom(ctx, rus, recent)
+	var hours []store.Rollup
+	if recent {
+		if hours, err = s.recentHours(ctx, ""); err != nil {
+			return nil, err
+		}
+	}
+	return s.endpointRowsFrom(ctx, totals, hours)
 }
 
-// endpointRowsFrom is endpointRows over rollups already read.
-func (s *Server) endpointRowsFrom(ctx context.Context, rus []store.Rollup, recent bool) ([]endpointRow, error) {
+// endpointRowsFrom lists every endpoint: those stored, and those the
+// running dashboard knows but has not written yet. totals holds one summed
+// rollup per endpoint; hours, when not nil, the recent hours that today's
+// and the week's counts come from.
+func (s *Server) endpointRowsFrom(ctx context.Context, totals, hours []store.Rollup) ([]endpointRow, error) {
 	eps, err := s.store.Endpoints(ctx, s.service)
 	if err != nil {
 		return nil, err
 	}
-	sums := fold(rus, byEndpoint)
+	sums := fold(totals, byEndpoint)
 	var today, week map[string]int64
-	if recent {
-		// Counted from the same rollups: recent is only asked for
-		// with an open-ended window.
+	if hours != nil {
 		now := s.now().In(s.loc())
 		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.loc())
 		weekStart := store.HourOf(now.Add(-7 * 24 * time.Hour))
 		today, week = map[string]int64{}, map[string]int64{}
-		for i := range rus {
-			ru := &rus[i]
+		for i := range hours {
+			ru := &hours[i]
 			if !ru.Hour.Before(weekStart) {
 				week[ru.Endpoint] += ru.Count
 			}
@@ -165,23 +185,4 @@ func (s *Server) row(e store.Endpoint, sums map[string]*summary, today, week map
 		r.summary = *sm
 	}
 	return r
-}
-
-// inWindow returns the rollups of the hours w selects, as the store's
-// filter would.
-func inWindow(rus []store.Rollup, w window) []store.Rollup {
-	if w.since.IsZero() && w.until.IsZero() {
-		return rus
-	}
-	since := time.Time{}
-	if !w.since.IsZero() {
-		since = store.HourOf(w.since)
-	}
-	out := make([]store.Rollup, 0, len(rus))
-	for _, ru := range rus {
-		if (since.IsZero() || !ru.Hour.Before(since)) && (w.until.IsZero() || ru.Hour.Before(w.until)) {
-			out = append(out, ru)
-		}
-	}
-	return out
 }
