@@ -94,7 +94,10 @@ func activeOf(r *http.Request, link string) string {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	u, _ := s.cookieLogin(r)
+	var u *login
+	if s.inited.Load() { // the keys are set
+		u, _ = s.cookieLogin(r)
+	}
 	if s.render(w, r, u, status, "error", http.StatusText(status), struct {
 		Status int
 		Text   string
