@@ -186,6 +186,7 @@ type Store interface {
 
 	Retention
 	Querier
+	CIStore
 
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.
