@@ -1,11 +1,13 @@
 // Command gmd is the Go Monitoring Dashboard's command-line program.
 //
 //	gmd demo      run a sample service with traffic and its dashboard
+//	gmd upload    send go test and benchmark results to a dashboard
 //	gmd version   print gmd's version
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -16,8 +18,15 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "gmd:", err)
-		os.Exit(1)
+		code := 1
+		var st exitStatus
+		if errors.As(err, &st) {
+			code = int(st) // the status of the command gmd upload ran
+		}
+		if _, bare := err.(exitStatus); !bare {
+			fmt.Fprintln(os.Stderr, "gmd:", err)
+		}
+		os.Exit(code)
 	}
 }
 
@@ -26,6 +35,7 @@ func usage() string {
 
 commands:
   demo      run a sample service with 30 days of history and live traffic, and its dashboard
+  upload    send go test -json and benchmark results to a dashboard, per version
   version   print the version of gmd
 
 Run "gmd <command> -h" for a command's flags.`
@@ -38,6 +48,12 @@ func run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "demo":
 		return demoCmd(ctx, args[1:], os.Stdout)
+	case "upload":
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		return upload(ctx, args[1:], uploadEnv{getenv: os.Getenv, dir: wd, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	case "version":
 		return printVersion(os.Stdout)
 	case "-h", "-help", "--help", "help":
