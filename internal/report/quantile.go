@@ -31,7 +31,7 @@ func Median(xs []float64) float64 { return Quantile(xs, 0.5) }
 
 // Box is the five-number summary of a sample, for a box plot.
 type Box struct {
-	N                         int64
+	N                        int64
 	Min, Q1, Median, Q3, Max float64
 }
 
