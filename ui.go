@@ -25,7 +25,7 @@ func (d *Dashboard) startUI() error {
 	if err != nil {
 		return err
 	}
-	d.ui = ui
+	d.ui = d.ciRoutes(ui)
 	d.webUI.Store(ui)
 	if err := ui.Init(context.Background()); err != nil && !errors.Is(err, store.ErrNotReady) {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -35,20 +36,28 @@ func fixtureDir(tb testing.TB) string {
 // returns its standard output; failing tests are expected.
 func goTest(tb testing.TB, env []string, args ...string) []byte {
 	tb.Helper()
-	goBin, err := exec.LookPath("go")
+	out, err := goTestOutput(fixtureDir(tb), env, args...)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return out
+}
+
+func goTestOutput(dir string, env []string, args ...string) ([]byte, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(goBin, append([]string{"test"}, args...)...)
-	cmd.Dir = fixtureDir(tb)
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false"), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if _, failed := err.(*exec.ExitError); err != nil && (!failed || len(out) == 0) {
-		tb.Fatalf("go test %v: %v\n%s", args, err, stderr.String())
+		return nil, fmt.Errorf("go test %v: %v\n%s", args, err, stderr.String())
 	}
-	return out
+	return out, nil
 }
 
 var fixtureOnce struct {
