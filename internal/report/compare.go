@@ -121,7 +121,7 @@ func compareBenchmarks(ctx context.Context, s store.Store, service, from, to str
 		if len(v[0]) == 0 || len(v[1]) == 0 {
 			continue
 		}
-		c := Comparison{Kind: KindBenchmark, Name: BenchmarkName(k.name, k.procs), Package: k.pkg, Metric: k.unit, Unit: k.unit,
+		c := Comparison{Kind: KindBenchmark, Name: BenchmarkName(k.name, k.procs), Package: k.pkg, Procs: k.procs, Metric: k.unit, Unit: k.unit,
 			FromN: int64(len(v[0])), ToN: int64(len(v[1])), FromMedian: Median(v[0]), ToMedian: Median(v[1])}
 		judge(&c, stats.MannWhitney(v[0], v[1]), o)
 		out = append(out, c)

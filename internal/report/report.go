@@ -84,6 +84,7 @@ type Comparison struct {
 	Kind    string `json:"kind"`
 	Name    string `json:"name"`              // endpoint pattern, benchmark name with -procs, test name
 	Package string `json:"package,omitempty"` // benchmarks and tests
+	Procs   int    `json:"procs,omitempty"`   // benchmarks: GOMAXPROCS
 	Metric  string `json:"metric"`            // "duration" or a benchmark unit such as "ns/op"
 	Unit    string `json:"unit"`              // of the medians: "ms" or the benchmark unit
 
