@@ -24,7 +24,7 @@ type Handlers struct {
 	// to the report).
 	Token   string
 	Options report.Options
-	Charts  Charts // nil: pages without charts
+	Charts  Charts // nil: BoxCharts
 	Log     *slog.Logger
 	Now     func() time.Time
 }

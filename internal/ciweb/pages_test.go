@@ -127,3 +127,17 @@ func TestEmptyPages(t *testing.T) {
 		}
 	}
 }
+
+// TestRealCharts: without a stand-in, pages draw box plots with the chart
+// package, one box per version.
+func TestRealCharts(t *testing.T) {
+	h := &Handlers{Store: pageStore(t), Service: "svc"}
+	p, err := h.TestPage(httptest.NewRequest("GET", "/test?package=example.com/x/y/z&name=TestSlow", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(p.Body)
+	if !strings.Contains(body, `<svg`) || !strings.Contains(body, "gmd-chart-boxplot") || strings.Count(body, "v1") < 2 {
+		t.Errorf("no box plot of both versions:\n%s", body)
+	}
+}
