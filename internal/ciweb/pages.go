@@ -187,7 +187,7 @@ func (h *Handlers) TestsPage(r *http.Request) (Page, error) {
 			}
 		}
 	}
-	d.Chart = h.boxes("Slowest tests in "+version, "ms", boxes)
+	d.Chart = h.boxes("Duration of each passing run", "ms", boxes)
 	changes, from, to, err := report.TestChanges(ctx, h.Store, h.Service, h.Options)
 	if err != nil {
 		return Page{}, err
@@ -225,7 +225,7 @@ func (h *Handlers) TestPage(r *http.Request) (Page, error) {
 		return Page{}, ErrNotFound
 	}
 	d := historyData{Kind: "test", Package: pkg, Name: name,
-		Series: []seriesData{{*s, h.boxes(name+": duration per version", "ms", s.Versions)}}}
+		Series: []seriesData{{*s, h.boxes("Duration of each passing run, per version", "ms", s.Versions)}}}
 	body, err := h.render("history.html", d)
 	return Page{Title: name, Body: body}, err
 }
@@ -268,7 +268,7 @@ func (h *Handlers) BenchmarkPage(r *http.Request) (Page, error) {
 	}
 	d := historyData{Kind: "benchmark", Package: pkg, Name: report.BenchmarkName(name, procs)}
 	for _, s := range ss {
-		d.Series = append(d.Series, seriesData{s, h.boxes(d.Name+": "+s.Metric+" per version", s.Unit, s.Versions)})
+		d.Series = append(d.Series, seriesData{s, h.boxes("Each -count sample, per version", s.Unit, s.Versions)})
 	}
 	body, err := h.render("history.html", d)
 	return Page{Title: d.Name, Body: body}, err
