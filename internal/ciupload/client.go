@@ -59,6 +59,9 @@ func (c *Client) Upload(ctx context.Context, p *Payload) (*Answer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding the upload: %w", err)
 	}
+	if limit := DefaultLimits().Bytes; int64(len(body)) > limit {
+		return nil, fmt.Errorf("the upload is %d MiB, over the dashboard's limit of %d MiB: upload fewer packages per run", len(body)>>20, limit>>20)
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}

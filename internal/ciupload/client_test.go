@@ -143,3 +143,17 @@ func TestClientStopsWithContext(t *testing.T) {
 		t.Errorf("Upload with a short context: %v after %v", err, time.Since(start))
 	}
 }
+
+func TestClientRefusesOversized(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	defer srv.Close()
+	p := validPayload()
+	for i := 0; len(p.Tests) < 250000; i++ {
+		p.Tests = append(p.Tests, Test{Package: strings.Repeat("p", 100), Name: "TestMany", Run: i, Outcome: "pass"})
+	}
+	_, err := (&Client{URL: srv.URL, Token: token}).Upload(context.Background(), p)
+	if err == nil || !strings.Contains(err.Error(), "over the dashboard's limit") || calls.Load() != 0 {
+		t.Errorf("oversized upload: %v after %d calls", err, calls.Load())
+	}
+}
