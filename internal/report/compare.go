@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/stats"
@@ -93,22 +94,14 @@ type benchKey struct {
 // compareBenchmarks compares every metric of every benchmark that has
 // results in both versions.
 func compareBenchmarks(ctx context.Context, s store.Store, service, from, to string, o Options) ([]Comparison, error) {
-	samples := map[benchKey]*[2][]float64{}
-	var keys []benchKey
+	var samples paired[benchKey]
 	err := s.CIBenchmarks(ctx, store.CIFilter{Service: service, Versions: []string{from, to}}, func(b *store.CIBenchmark) error {
 		side := 0
 		if b.Version == to {
 			side = 1
 		}
 		for _, m := range b.Metrics {
-			k := benchKey{b.Package, b.Name, b.Procs, m.Unit}
-			v := samples[k]
-			if v == nil {
-				v = &[2][]float64{}
-				samples[k] = v
-				keys = append(keys, k)
-			}
-			v[side] = append(v[side], m.Value)
+			samples.add(benchKey{b.Package, b.Name, b.Procs, m.Unit}, side, m.Value)
 		}
 		return nil
 	})
@@ -116,11 +109,7 @@ func compareBenchmarks(ctx context.Context, s store.Store, service, from, to str
 		return nil, err
 	}
 	out := []Comparison{}
-	for _, k := range keys {
-		v := samples[k]
-		if len(v[0]) == 0 || len(v[1]) == 0 {
-			continue
-		}
+	for k, v := range samples.both() {
 		c := Comparison{Kind: KindBenchmark, Name: BenchmarkName(k.name, k.procs), Package: k.pkg, Procs: k.procs, Metric: k.unit, Unit: k.unit,
 			FromN: int64(len(v[0])), ToN: int64(len(v[1])), FromMedian: Median(v[0]), ToMedian: Median(v[1])}
 		judge(&c, stats.MannWhitney(v[0], v[1]), o)
@@ -144,8 +133,7 @@ type testKey struct{ pkg, name string }
 // compareTests compares the durations of the passing runs of every test
 // that passed in both versions.
 func compareTests(ctx context.Context, s store.Store, service, from, to string, o Options) ([]Comparison, error) {
-	samples := map[testKey]*[2][]float64{}
-	var keys []testKey
+	var samples paired[testKey]
 	err := s.CITests(ctx, store.CIFilter{Service: service, Versions: []string{from, to}}, func(t *store.CITest) error {
 		if t.Outcome != store.CIPass {
 			return nil
@@ -154,25 +142,14 @@ func compareTests(ctx context.Context, s store.Store, service, from, to string, 
 		if t.Version == to {
 			side = 1
 		}
-		k := testKey{t.Package, t.Name}
-		v := samples[k]
-		if v == nil {
-			v = &[2][]float64{}
-			samples[k] = v
-			keys = append(keys, k)
-		}
-		v[side] = append(v[side], ms(t.Elapsed))
+		samples.add(testKey{t.Package, t.Name}, side, ms(t.Elapsed))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := []Comparison{}
-	for _, k := range keys {
-		v := samples[k]
-		if len(v[0]) == 0 || len(v[1]) == 0 {
-			continue
-		}
+	for k, v := range samples.both() {
 		c := Comparison{Kind: KindTest, Name: k.name, Package: k.pkg, Metric: "duration", Unit: "ms",
 			FromN: int64(len(v[0])), ToN: int64(len(v[1])), FromMedian: Median(v[0]), ToMedian: Median(v[1]),
 			FromP95: ptr(Quantile(v[0], 0.95)), ToP95: ptr(Quantile(v[1], 0.95))}
@@ -181,4 +158,35 @@ func compareTests(ctx context.Context, s store.Store, service, from, to string, 
 	}
 	order(out)
 	return out, nil
+}
+
+// paired collects the samples of two versions (sides 0 and 1) per key,
+// keeping the order in which keys were first seen.
+type paired[K comparable] struct {
+	m    map[K]*[2][]float64
+	keys []K
+}
+
+func (p *paired[K]) add(k K, side int, v float64) {
+	if p.m == nil {
+		p.m = map[K]*[2][]float64{}
+	}
+	s := p.m[k]
+	if s == nil {
+		s = &[2][]float64{}
+		p.m[k] = s
+		p.keys = append(p.keys, k)
+	}
+	s[side] = append(s[side], v)
+}
+
+// both yields the keys with samples on both sides.
+func (p *paired[K]) both() iter.Seq2[K, [2][]float64] {
+	return func(yield func(K, [2][]float64) bool) {
+		for _, k := range p.keys {
+			if s := p.m[k]; len(s[0]) > 0 && len(s[1]) > 0 && !yield(k, *s) {
+				return
+			}
+		}
+	}
 }
