@@ -151,5 +151,18 @@ func versionReportOnce(t *testing.T) []string {
 	if len(problems) == 0 && rep.Regressions != 1 {
 		t.Errorf("report counts %d regressions, want 1", rep.Regressions)
 	}
+	if len(problems) == 0 {
+		// gmd report prints the same report and fails the build.
+		var stdout, stderr bytes.Buffer
+		err := reportCmd(context.Background(), []string{"-url", srv.URL + d.Link(), "-from", "v1", "-to", "v2", "-fail"},
+			uploadEnv{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr})
+		var st exitStatus
+		out := stdout.String()
+		t.Logf("gmd report --fail:\n%s", out)
+		if !errors.As(err, &st) || st != 1 || !strings.Contains(out, "v1 → v2: 1 regressions") ||
+			!strings.Contains(out, "example.com/gmdfixture/calc BenchmarkSum") || strings.Count(out, "regression ") != 1 {
+			t.Errorf("gmd report --fail: %v\n%s%s", err, out, stderr.String())
+		}
+	}
 	return problems
 }

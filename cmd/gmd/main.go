@@ -2,6 +2,7 @@
 //
 //	gmd demo      run a sample service with traffic and its dashboard
 //	gmd upload    send go test and benchmark results to a dashboard
+//	gmd report    print the version report of a dashboard
 //	gmd version   print gmd's version
 package main
 
@@ -36,6 +37,7 @@ func usage() string {
 commands:
   demo      run a sample service with 30 days of history and live traffic, and its dashboard
   upload    send go test -json and benchmark results to a dashboard, per version
+  report    print what got slower or faster between two versions (--fail for CI)
   version   print the version of gmd
 
 Run "gmd <command> -h" for a command's flags.`
@@ -48,12 +50,16 @@ func run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "demo":
 		return demoCmd(ctx, args[1:], os.Stdout)
-	case "upload":
+	case "upload", "report":
 		wd, err := os.Getwd()
 		if err != nil {
 			return err
 		}
-		return upload(ctx, args[1:], uploadEnv{getenv: os.Getenv, dir: wd, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		env := uploadEnv{getenv: os.Getenv, dir: wd, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+		if args[0] == "report" {
+			return reportCmd(ctx, args[1:], env)
+		}
+		return upload(ctx, args[1:], env)
 	case "version":
 		return printVersion(os.Stdout)
 	case "-h", "-help", "--help", "help":
