@@ -23,7 +23,7 @@ CREATE TABLE gmd_ci_runs (
     bench_results {{int}} NOT NULL,
     UNIQUE (service, run_key)
 ) {{table}};
-CREATE INDEX gmd_ci_runs_version ON gmd_ci_runs (service, version) {{table}};
+CREATE INDEX gmd_ci_runs_version ON gmd_ci_runs (service, version);
 CREATE TABLE gmd_ci_names (
     id {{pk}},
     package {{key}} NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE gmd_ci_tests (
     elapsed_us {{int}} NOT NULL,
     PRIMARY KEY (run_id, name_id, seq)
 ) {{without_rowid}} {{table}};
-CREATE INDEX gmd_ci_tests_name ON gmd_ci_tests (name_id) {{table}};
+CREATE INDEX gmd_ci_tests_name ON gmd_ci_tests (name_id);
 CREATE TABLE gmd_ci_benchmarks (
     run_id {{int}} NOT NULL,
     name_id {{int}} NOT NULL,
@@ -57,4 +57,4 @@ CREATE TABLE gmd_ci_benchmarks (
     value {{real}} NOT NULL,
     PRIMARY KEY (run_id, name_id, procs, seq, unit)
 ) {{without_rowid}} {{table}};
-CREATE INDEX gmd_ci_benchmarks_name ON gmd_ci_benchmarks (name_id) {{table}};
+CREATE INDEX gmd_ci_benchmarks_name ON gmd_ci_benchmarks (name_id);
