@@ -180,6 +180,11 @@ func short(id string) string {
 
 func readInput(rest []string, env uploadEnv) ([]byte, error) {
 	if len(rest) == 0 || rest[0] == "-" {
+		if f, ok := env.stdin.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				return nil, errors.New("no input: pipe go test output in, give a file, or put the test command after --")
+			}
+		}
 		return io.ReadAll(env.stdin)
 	}
 	path := rest[0]
