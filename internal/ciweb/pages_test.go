@@ -65,7 +65,7 @@ func TestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"report", "/d/report", 200, []string{"<strong>2</strong> significant regressions", `<option value="v1" selected>`,
+		{"report", "/d/report", 200, []string{`Significant regressions</div><div class="value bad">2</div>`, `<option value="v1" selected>`,
 			`<option value="v2" selected>`, `<tr class="gmd-regression">`, "BenchmarkA", "TestSlow", "&#43;100.0%",
 			`href="benchmark?name=BenchmarkA&amp;package=p&amp;procs=1"`, "Nothing to compare: no endpoints"}},
 		{"report of a chosen pair", "/d/report?from=v2&to=v1", 200, []string{"improvement"}},
@@ -122,7 +122,7 @@ func TestEmptyPages(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if !strings.Contains(string(p.Body), "gmd-empty") && !strings.Contains(string(p.Body), "fewer than two versions") {
+		if !strings.Contains(string(p.Body), `class="empty"`) && !strings.Contains(string(p.Body), "fewer than two versions") {
 			t.Errorf("%s without data:\n%s", path, p.Body)
 		}
 	}
