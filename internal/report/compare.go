@@ -24,21 +24,14 @@ func compareEndpoints(ctx context.Context, s store.Store, service string, vs []V
 	if since.IsZero() {
 		return []Comparison{}, nil
 	}
-	rus, err := s.Rollups(ctx, store.RollupFilter{Service: service, Since: since})
+	// Summed in the database: one rollup, with its histogram, per
+	// endpoint and version.
+	rus, err := s.SumRollups(ctx, store.SumFilter{Service: service, Since: store.HourOf(since), By: store.ByEndpoint | store.ByVersion, Hist: true})
 	if err != nil {
 		return nil, err
 	}
 	type pair struct{ a, b *store.Rollup }
 	per := map[string]*pair{}
-	add := func(dst **store.Rollup, ru *store.Rollup) {
-		if *dst == nil {
-			*dst = &store.Rollup{Endpoint: ru.Endpoint, Version: ru.Version, Min: ru.Min, Max: ru.Max, Hist: store.Histogram{}}
-		}
-		t := *dst
-		t.Count += ru.Count
-		t.Min, t.Max = min(t.Min, ru.Min), max(t.Max, ru.Max)
-		t.Hist.Merge(ru.Hist)
-	}
 	for i := range rus {
 		ru := &rus[i]
 		if ru.Version != from && ru.Version != to {
@@ -50,10 +43,10 @@ func compareEndpoints(ctx context.Context, s store.Store, service string, vs []V
 			per[ru.Endpoint] = p
 		}
 		if ru.Version == from {
-			add(&p.a, ru)
+			p.a = ru
 		}
 		if ru.Version == to {
-			add(&p.b, ru)
+			p.b = ru
 		}
 	}
 	out := []Comparison{}
