@@ -2,8 +2,12 @@ package dashboard
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,4 +70,63 @@ func TestUploadThroughDashboard(t *testing.T) {
 	if rows := rowsOf(t, s, store.RequestFilter{}); len(rows) != 0 {
 		t.Errorf("%d requests recorded, want none", len(rows))
 	}
+}
+
+// TestUploadRefusesSessions: a logged-in admin's session cookie (with its
+// CSRF token) cannot upload; only the token can.
+func TestUploadRefusesSessions(t *testing.T) {
+	d := mustNew(t, http.NewServeMux(), Config{Store: memStore(t), SecurityToken: ciToken, Password: "admin-password-123"})
+	srv := httptest.NewServer(d)
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(srv.URL+"/dashboard/login", url.Values{"username": {"admin"}, "password": {"admin-password-123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(jar.Cookies(mustURL(t, srv.URL+"/dashboard/"))) == 0 {
+		t.Fatalf("login: %d, cookies %v", resp.StatusCode, jar.Cookies(mustURL(t, srv.URL+"/dashboard/")))
+	}
+	page, err := c.Get(srv.URL + "/dashboard/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	m := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the overview (%d)", page.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/dashboard/api/upload", strings.NewReader(upload))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", string(m[1]))
+	req.Header.Set("Origin", srv.URL)
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("upload with an admin session: %d, want 401", resp.StatusCode)
+	}
+	// The same session reads the report page and API.
+	for _, path := range []string{"/dashboard/report", "/dashboard/api/report", "/dashboard/tests"} {
+		resp, err := c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s with a session: %d", path, resp.StatusCode)
+		}
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/ciupload"
@@ -73,11 +74,12 @@ func (h *Handlers) Report() http.Handler {
 }
 
 // Token lets a request through when it carries the SECURITY_TOKEN as a
-// bearer token, and hands any other request to otherwise (the UI's own
-// authentication, or a 401).
+// bearer token, refuses a wrong bearer token, and hands any other request
+// (a session cookie, Basic credentials, nothing) to otherwise: the UI's
+// own authentication, or a 401.
 func Token(token string, next, otherwise http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" {
+		if scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Bearer") {
 			if !ciupload.Authorized(r, token) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="dashboard"`)
 				writeJSON(w, http.StatusUnauthorized, problem{"wrong token"})

@@ -54,6 +54,7 @@ func TestReportAPI(t *testing.T) {
 		{"POST", "POST", "", "Bearer " + token, 405, "use GET"},
 		{"wrong token", "GET", "", "Bearer nope", 401, "wrong token"},
 		{"not logged in", "GET", "", "", 401, "log in"},
+		{"Basic credentials go to the UI's login check", "GET", "", "Basic YWRtaW46cHc=", 401, "log in"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

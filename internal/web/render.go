@@ -87,8 +87,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status
 // belongs to Endpoints.
 func activeOf(r *http.Request, link string) string {
 	rel := strings.TrimPrefix(r.URL.Path, link)
-	if rel == "/endpoint" {
-		return "/endpoints"
+	switch rel {
+	case "/endpoint", "/test", "/benchmark": // a detail page lights its list's entry
+		return rel + "s"
 	}
 	return rel
 }

@@ -26,6 +26,14 @@ func (s *Server) addRoutes() {
 	s.handle(post, "/users/password", adminOnly, s.resetPassword)
 	s.handle(post, "/users/delete", adminOnly, s.deleteUser)
 
+	ci := s.ci()
+	s.handle(get, "/tests", anyUser, s.ciPage(ci.TestsPage))
+	s.handle(get, "/test", anyUser, s.ciPage(ci.TestPage))
+	s.handle(get, "/benchmarks", anyUser, s.ciPage(ci.BenchmarksPage))
+	s.handle(get, "/benchmark", anyUser, s.ciPage(ci.BenchmarkPage))
+	s.handle(get, "/report", anyUser, s.ciPage(ci.ReportPage))
+	s.handle(get, "/api/report", anyUser, s.apiReport)
+
 	s.handle(get, "/api/endpoints", anyUser, s.apiEndpoints)
 	s.handle(post, "/api/endpoints/level", adminOnly, s.apiSetLevel)
 	s.handle(get, "/api/versions", anyUser, s.apiVersions)

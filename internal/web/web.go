@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -64,6 +65,9 @@ type Options struct {
 	// ClientIP returns the address a request came from, trusting the
 	// configured proxies; nil uses the connection's address.
 	ClientIP func(*http.Request) string
+	// CI serves the pages of CI results and the version report; nil
+	// builds them on Store.
+	CI *ciweb.Handlers
 	// Logger receives login failures and the generated admin password.
 	Logger *slog.Logger
 	// Now replaces time.Now in tests.

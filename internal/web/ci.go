@@ -1,0 +1,44 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
+)
+
+// The pages of test and benchmark results from CI and the version report
+// are built by internal/ciweb; here they get the layout, the login check
+// and the menu. The upload API (token only, no cookies) is served in front
+// of the UI, outside sessions and CSRF checks.
+
+// ciPage serves a ciweb page in the layout.
+func (s *Server) ciPage(page func(*http.Request) (ciweb.Page, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *login) error {
+		p, err := page(r)
+		var bad *ciweb.BadRequest
+		switch {
+		case errors.As(err, &bad):
+			return errorf(http.StatusBadRequest, "%s", bad.Msg)
+		case errors.Is(err, ciweb.ErrNotFound):
+			return errorf(http.StatusNotFound, "no results under this name")
+		case err != nil:
+			return err
+		}
+		return s.render(w, r, u, http.StatusOK, "ci", p.Title, p)
+	}
+}
+
+// apiReport serves the version report to logged-in users (CI reads it
+// with the token, in front of the UI).
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, u *login) error {
+	s.ci().Report().ServeHTTP(w, r)
+	return nil
+}
+
+func (s *Server) ci() *ciweb.Handlers {
+	if s.opts.CI != nil {
+		return s.opts.CI
+	}
+	return &ciweb.Handlers{Store: s.store, Service: s.service, Log: s.log}
+}
