@@ -187,6 +187,9 @@ type Store interface {
 	Retention
 	Querier
 	CIStore
+	OutlierStore // outliers, panics and profiles (levels 2 and 3, panics at every level)
+	PanicStore
+	ProfileStore
 
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.

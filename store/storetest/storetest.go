@@ -46,6 +46,9 @@ func Run(t *testing.T, open Opener) {
 		{"UsersRoundTrip", testUsersRoundTrip},
 		{"Sessions", testSessions},
 		{"SettingsFirstWins", testSettingsFirstWins},
+		{"OutliersRoundTrip", testOutliersRoundTrip},
+		{"PanicsGroupAndCount", testPanicsGroupAndCount},
+		{"ProfilesRoundTrip", testProfilesRoundTrip},
 	}
 	tests = append(tests, ciTests...)
 	for _, tt := range tests {
