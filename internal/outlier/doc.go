@@ -1,0 +1,22 @@
+// Package outlier finds out why a request was slow or failed.
+//
+// Level 2: while a request of a watched endpoint runs, it holds a slot in
+// a fixed table. One watchdog goroutine scans the table every few
+// milliseconds; a request that has run past its endpoint's running average
+// times OUTLIER_DETECTION_CONSTANT (after a warm-up, above a floor) is
+// captured at that moment: the stacks of every goroutine, found through a
+// goroutine profile in which the request's goroutine carries the slot's
+// pprof label, the machine's CPU and memory and the Go runtime's figures.
+// The request's own half (URL, headers, form values, redacted) is added by
+// the request goroutine when it ends, and whichever half comes last hands
+// the outlier to the writer. A request that ends in time costs two atomic
+// operations on its slot and two label switches; no timer, no allocation.
+//
+// Level 3: the same goroutine samples the stacks of the goroutines that
+// serve profiled requests every SAMPLING_PERIOD and adds them to per
+// endpoint profiles (internal/profiler).
+//
+// Panics, at every level: the request goroutine hands the panic's value
+// and stack to an aggregator that groups them by stack signature; the
+// writer stores the groups every second.
+package outlier
