@@ -1,0 +1,6 @@
+// Package diag is the read side of outliers, panics and profiles: the
+// models the pages and the JSON API show (outliers against their
+// endpoint's average with stacks folded for reading, panic groups with
+// server errors, merged profiles as call trees and tables, version
+// comparisons), and the JSON handlers. It reads through store only.
+package diag
