@@ -33,6 +33,11 @@ type Config struct {
 	// ROLLUP_RETENTION_DAYS: days hourly rollups are kept, 0 forever
 	RollupRetentionDays int
 
+	OutlierMinRequests       int           // OUTLIER_MIN_REQUESTS: warm-up before outliers are caught
+	OutlierMinDuration       time.Duration // OUTLIER_MIN_DURATION: no request faster than this is an outlier
+	OutlierCapturesPerMinute int           // OUTLIER_CAPTURES_PER_MINUTE: rate limit of captures
+	OutlierRedact            []string      // OUTLIER_REDACT: extra secret names and /patterns/
+
 	// Entries has one entry per key, in the order of Keys, for a settings page.
 	Entries []Entry
 	// Warnings are worth logging once: ignored Flask keys, unknown DASHBOARD_* variables,

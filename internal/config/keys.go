@@ -204,6 +204,39 @@ func keyTable() []keyDef {
 			field: "RollupRetentionDays",
 			set:   func(c *Config, v string) (err error) { c.RollupRetentionDays, err = parseInt(v, 0, 36500); return err },
 		},
+		{
+			Key: Key{Name: "OUTLIER_MIN_REQUESTS", Default: "20",
+				Description: "Requests of an endpoint timed before any can be an outlier, so that its average means something: 0 to 1000000. Counted again when the endpoint's level is raised to 2 or 3."},
+			field: "OutlierMinRequests",
+			set: func(c *Config, v string) (err error) {
+				c.OutlierMinRequests, err = parseInt(v, 0, 1_000_000)
+				return err
+			},
+		},
+		{
+			Key: Key{Name: "OUTLIER_MIN_DURATION", Default: "10ms",
+				Description: "No request faster than this is an outlier, whatever its endpoint's average, so that scheduling jitter on a fast endpoint is never captured: a Go duration from 0s to 1h."},
+			field: "OutlierMinDuration",
+			set: func(c *Config, v string) (err error) {
+				c.OutlierMinDuration, err = parseDuration(v, 0, time.Hour)
+				return err
+			},
+		},
+		{
+			Key: Key{Name: "OUTLIER_CAPTURES_PER_MINUTE", Default: "10",
+				Description: "Most outliers captured in a minute (stacks, CPU and memory), so that a burst of slow requests cannot slow the service further: 0 to 10000. Outliers beyond it are counted and shown, not captured."},
+			field: "OutlierCapturesPerMinute",
+			set: func(c *Config, v string) (err error) {
+				c.OutlierCapturesPerMinute, err = parseInt(v, 0, 10_000)
+				return err
+			},
+		},
+		{
+			Key: Key{Name: "OUTLIER_REDACT",
+				Description: "Headers and form or query values whose values an outlier never stores, besides Authorization, Cookie, Set-Cookie and names that look like passwords, tokens, keys or sessions: names, or regular expressions between slashes (/^x-internal-/), separated by commas or spaces."},
+			field: "OutlierRedact",
+			set:   func(c *Config, v string) (err error) { c.OutlierRedact, err = parseRedact(v); return err },
+		},
 	}
 }
 

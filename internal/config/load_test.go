@@ -30,7 +30,11 @@ func TestLoadDefaults(t *testing.T) {
 		SamplingPeriod:      10 * time.Millisecond,
 		RawRetentionDays:    90,
 		RollupRetentionDays: 1095,
-		Entries:             c.Entries,
+
+		OutlierMinRequests:       20,
+		OutlierMinDuration:       10 * time.Millisecond,
+		OutlierCapturesPerMinute: 10,
+		Entries:                  c.Entries,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(Options{})\n got %+v\nwant %+v", c, want)

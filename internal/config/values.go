@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -114,4 +116,20 @@ func parseCustomLink(v string) (string, error) {
 func isUnreserved(r rune) bool {
 	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' ||
 		r == '.' || r == '_' || r == '~' || r == '-'
+}
+
+// parseRedact reads OUTLIER_REDACT: names and /regular expressions/,
+// separated by commas or spaces. The expressions are compiled here so that
+// a bad one is an error at start, naming the key.
+func parseRedact(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if len(f) >= 2 && f[0] == '/' && f[len(f)-1] == '/' {
+			if _, err := regexp.Compile(f[1 : len(f)-1]); err != nil {
+				return nil, fmt.Errorf("pattern %s: %v; want names or regular expressions between slashes", f, err)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }

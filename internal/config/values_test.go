@@ -177,3 +177,31 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRedact(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, in string
+		want     []string
+		wantErr  string
+	}{
+		{"empty", "", nil, ""},
+		{"names and patterns", " X-Tenant,/^x-internal-/  pin ", []string{"X-Tenant", "/^x-internal-/", "pin"}, ""},
+		{"bad pattern", "/(unclosed/", nil, "pattern /(unclosed/"},
+		{"a lone slash is a name", "/", []string{"/"}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseRedact(c.in)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, c.want) {
+				t.Errorf("parseRedact(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			}
+		})
+	}
+}
