@@ -45,8 +45,11 @@ func (discardStore) Write(context.Context, *store.Batch) error { return nil }
 func (discardStore) Endpoints(context.Context, string) ([]store.Endpoint, error) {
 	return nil, nil
 }
-func (discardStore) SetLevel(context.Context, string, string, int) error { return nil }
-func (discardStore) Close() error                                        { return nil }
+func (discardStore) SetLevel(context.Context, string, string, int) error  { return nil }
+func (discardStore) Close() error                                         { return nil }
+func (discardStore) WriteOutliers(context.Context, []store.Outlier) error { return nil }
+func (discardStore) WritePanics(context.Context, []store.Panic) error     { return nil }
+func (discardStore) WriteProfiles(context.Context, []store.Profile) error { return nil }
 
 var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
 

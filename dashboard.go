@@ -9,12 +9,14 @@ import (
 	"net/netip"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
+	"github.com/go-monitoring-dashboard/dashboard/internal/outlier"
 	"github.com/go-monitoring-dashboard/dashboard/internal/recorder"
 	"github.com/go-monitoring-dashboard/dashboard/internal/retention"
 	"github.com/go-monitoring-dashboard/dashboard/internal/version"
@@ -22,6 +24,10 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	_ "github.com/go-monitoring-dashboard/dashboard/store/sqlite" // the default store
 )
+
+// ownPackage is this package's path, whose frames panic signatures leave
+// out.
+const ownPackage = "github.com/go-monitoring-dashboard/dashboard"
 
 // Dashboard records the requests of the handler it wraps and serves the
 // dashboard under its link. It is an http.Handler. Create it with New or
@@ -41,6 +47,7 @@ type Dashboard struct {
 	rec      *recorder.Recorder
 	eps      *registry
 	pruner   *retention.Pruner
+	mon      *outlier.Monitor // outliers, profiler (levels 2, 3) and panics
 
 	version       string
 	versionSource version.Source
@@ -95,9 +102,19 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
 		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies,
 	}
-	// The registry exists before the store, which may fill it from its
-	// own goroutine once a database server is reached.
-	d.eps = newRegistry(c.MonitorLevel)
+	// The outlier monitor and the registry exist before the store, which
+	// may fill the registry from its own goroutine once a database server
+	// is reached; the monitor learns every level from the registry.
+	d.mon, err = outlier.New(outlier.Options{
+		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
+		Constant: c.OutlierConstant, MinRequests: int64(c.OutlierMinRequests), MinDuration: c.OutlierMinDuration,
+		CapturesPerMinute: c.OutlierCapturesPerMinute, Redact: c.OutlierRedact, SamplingPeriod: c.SamplingPeriod,
+		Ignore: []string{ownPackage + ".(*Dashboard)."}, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: OUTLIER_REDACT: %w", err)
+	}
+	d.eps = newRegistry(c.MonitorLevel, func(e *endpoint, old, new int) { d.mon.LevelChanged(&e.watch, old, new) })
 	d.store = cfg.Store
 	if d.store == nil {
 		// A database server that is down does not stop the service: the
@@ -124,6 +141,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	})
 	d.rec.DeclareVersion(ver, time.Now())
 	d.eps.setCreated(d.rec.DeclareEndpoint)
+	d.mon.Start(d.store)
 	d.pruner = retention.Start(d.store, retention.Options{
 		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
 		Logger: log,
@@ -160,6 +178,13 @@ func (d *Dashboard) Middleware() func(http.Handler) http.Handler {
 // names the request's endpoint (a route pattern, never a raw path); nil
 // reads r.Pattern. An empty name counts the request as Unmatched. Router
 // adapters use it.
+//
+// Because the endpoint is known only when next returns, requests wrapped
+// with a route function are timed and their panics grouped, but not
+// watched for outliers or profiled (levels 2 and 3). Routers that match
+// before the handler runs use ServeEndpoint or Begin instead. With a nil
+// route, next is watched when it is a *http.ServeMux (which is asked for
+// the pattern first) or when the dashboard sits inside a ServeMux route.
 func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.isUI(r.URL.Path) {
@@ -174,16 +199,20 @@ func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) ht
 
 // serve is the request hot path: a clock read, a pooled writer wrapper, the
 // handler, and a non-blocking hand-off to the recorder. It takes no locks
-// and allocates nothing.
+// and allocates nothing. While no endpoint is at level 2 or 3, watching
+// costs it one atomic load.
 func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w http.ResponseWriter, r *http.Request) {
+	if d.mon.Watching() {
+		d.serveWatched(next, route, nil, w, r)
+		return
+	}
 	start := d.clock.Mono()
 	rw, ww := d.wrapper.Wrap(w)
 	ok := false
 	defer func() {
 		if !ok {
-			// The handler panicked (or called runtime.Goexit): record
-			// a 500 and let the panic go on to the server's recovery.
-			d.finish(rw, r, route, start, http.StatusInternalServerError)
+			// The handler panicked (or called runtime.Goexit).
+			d.recovered(rw, r, route, start, nil, outlier.Handle{}, recover())
 		}
 	}()
 	next.ServeHTTP(ww, r)
@@ -191,19 +220,118 @@ func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w
 	d.finish(rw, r, route, start, 0)
 }
 
+// serveWatched is serve while some endpoint is at level 2 or 3: it finds
+// the endpoint before the handler runs (e, when the caller knows it), and
+// for a watched one takes a slot in the outlier monitor and marks the
+// goroutine with the slot's pprof label.
+func (d *Dashboard) serveWatched(next http.Handler, route func(*http.Request) string, e *endpoint, w http.ResponseWriter, r *http.Request) {
+	start := d.clock.Mono()
+	if e == nil {
+		if name, known := d.earlyName(next, route, r); known {
+			e = d.eps.get(name)
+		}
+	}
+	h := d.arm(e, start)
+	rw, ww := d.wrapper.Wrap(w)
+	ok := false
+	defer func() {
+		if h.Valid() {
+			// Back to the labels the request came with (those of an
+			// outer pprof.Do, or none).
+			pprof.SetGoroutineLabels(r.Context())
+		}
+		if !ok {
+			d.recovered(rw, r, route, start, e, h, recover())
+		}
+	}()
+	next.ServeHTTP(ww, r)
+	ok = true
+	if e == nil {
+		e = d.endpointOf(r, route)
+	}
+	d.finishAs(rw, e, r, start, 0, h)
+}
+
+// arm starts watching a request of e when e is at level 2 or 3, and marks
+// the goroutine with the slot's label.
+func (d *Dashboard) arm(e *endpoint, start time.Duration) outlier.Handle {
+	if e == nil {
+		return outlier.Handle{}
+	}
+	lvl := e.level.Load()
+	if lvl < store.LevelOutliers {
+		return outlier.Handle{}
+	}
+	h := d.mon.Arm(&e.watch, start, lvl >= store.LevelProfiler)
+	if h.Valid() {
+		pprof.SetGoroutineLabels(h.Labels())
+	}
+	return h
+}
+
+// earlyName names the endpoint of a request before its handler runs, when
+// that can be known: from r.Pattern when the dashboard is mounted inside a
+// ServeMux route, or by asking the ServeMux it wraps which pattern matches
+// (a second match, paid only while some endpoint is at level 2 or 3).
+// ServeMux.Handler only reads the request.
+func (d *Dashboard) earlyName(next http.Handler, route func(*http.Request) string, r *http.Request) (string, bool) {
+	switch {
+	case route != nil:
+		return "", false
+	case r.Pattern != "":
+		return r.Pattern, true
+	}
+	if mux, ok := next.(*http.ServeMux); ok {
+		_, pattern := mux.Handler(r)
+		return pattern, true
+	}
+	return "", false
+}
+
+// recovered ends a request whose handler panicked or called
+// runtime.Goexit (v is nil): it records a 500, groups the panic, and
+// panics again with the same value. It runs inside the deferred function,
+// before the stack unwinds, so the server's own recovery still sees the
+// handler's frames in its stack trace, and http.ErrAbortHandler still
+// aborts quietly.
+func (d *Dashboard) recovered(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Duration, e *endpoint, h outlier.Handle, v any) {
+	if e == nil {
+		e = d.endpointOf(r, route)
+	}
+	d.finishAs(rw, e, r, start, http.StatusInternalServerError, h)
+	if v == nil {
+		return // runtime.Goexit: nothing to re-raise
+	}
+	d.panicked(e, v)
+	panic(v)
+}
+
+// panicked groups a panic of a request of e, unless e is switched off or
+// the panic is net/http's deliberate abort.
+func (d *Dashboard) panicked(e *endpoint, v any) {
+	if e.level.Load() != store.LevelOff && v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself is what net/http checks
+		d.mon.Panic(e.name, v)
+	}
+}
+
 func (d *Dashboard) finish(rw *measure.Writer, r *http.Request, route func(*http.Request) string, start time.Duration, status int) {
+	d.finishAs(rw, d.endpointOf(r, route), r, start, status, outlier.Handle{})
+}
+
+// endpointOf names a request's endpoint after its handler ran.
+func (d *Dashboard) endpointOf(r *http.Request, route func(*http.Request) string) *endpoint {
 	var name string
 	if route != nil {
 		name = route(r)
 	} else {
 		name = r.Pattern
 	}
-	d.finishAs(rw, d.eps.get(name), r, start, status)
+	return d.eps.get(name)
 }
 
 // finishAs records the request of endpoint e; status 0 takes the status
-// from the writer.
-func (d *Dashboard) finishAs(rw *measure.Writer, e *endpoint, r *http.Request, start time.Duration, status int) {
+// from the writer. h is its outlier slot, if it had one.
+func (d *Dashboard) finishAs(rw *measure.Writer, e *endpoint, r *http.Request, start time.Duration, status int, h outlier.Handle) {
 	dur := d.clock.Mono() - start
 	if status == 0 {
 		if status = rw.Status(); status == 0 {
@@ -211,13 +339,17 @@ func (d *Dashboard) finishAs(rw *measure.Writer, e *endpoint, r *http.Request, s
 		}
 	}
 	rw.Release()
-	d.add(e, r, status, start, dur)
+	d.add(e, r, status, start, dur, h)
 }
 
 // add queues the sample of a finished request of endpoint e, unless e is
-// switched off.
-func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur time.Duration) {
-	if e.level.Load() == store.LevelOff {
+// switched off, and ends its outlier watch.
+func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur time.Duration, h outlier.Handle) {
+	lvl := e.level.Load()
+	if lvl >= store.LevelOutliers || h.Valid() {
+		d.mon.Done(h, &e.watch, dur, r, status)
+	}
+	if lvl == store.LevelOff {
 		return
 	}
 	var group string
@@ -254,7 +386,7 @@ func (d *Dashboard) Close(ctx context.Context) error {
 	d.closeOnce.Do(func() {
 		d.pruner.Close()
 		d.closeErr = d.rec.Close(ctx)
-		d.closeErr = errors.Join(d.closeErr, d.closeStore())
+		d.closeErr = errors.Join(d.closeErr, d.mon.Close(ctx), d.closeStore())
 	})
 	return d.closeErr
 }

@@ -37,6 +37,17 @@
 // do not serve through net/http call Record. Such routers serve the
 // dashboard's pages with Handler, mounted at the link.
 //
+// Monitoring levels per endpoint (SetLevel, MONITOR_LEVEL): 0 off, 1 every
+// request timed, 2 plus outliers (a request slower than its endpoint's
+// average times OUTLIER_DETECTION_CONSTANT is captured while it runs: its
+// goroutine's stack, every goroutine, CPU and memory, its URL, headers and
+// form values with secrets redacted), 3 plus a wall-clock profiler whose
+// pprof profiles are stored per endpoint and version. Panics in handlers
+// are grouped by stack at every level from 1 and re-raised. For levels 2
+// and 3 the endpoint must be known before the handler runs: the dashboard
+// asks the ServeMux it wraps, reads r.Pattern when mounted inside one, and
+// router adapters that match first name the route with ServeEndpoint or Begin.
+//
 // Between the dashboard and net/http's ServeMux, a middleware must pass
 // the request on as it got it: a middleware that replaces it with a copy
 // (r.WithContext, r.Clone) hides the matched pattern from the dashboard,

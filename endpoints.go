@@ -6,6 +6,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/outlier"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -28,6 +29,14 @@ const maxEndpoints = 10000
 type endpoint struct {
 	name  string
 	level atomic.Int32
+	watch outlier.Endpoint // running average and outlier state (levels 2 and 3)
+}
+
+func newEndpoint(name string, level int) *endpoint {
+	e := &endpoint{name: name}
+	e.watch.Name = name
+	e.level.Store(int32(level))
+	return e
 }
 
 // registry maps endpoint names to their state. Reads load one pointer to an
@@ -46,10 +55,14 @@ type registry struct {
 	// created is called, under mu, for each endpoint the request path
 	// meets for the first time, to store it.
 	created func(e store.Endpoint)
+	// leveled is called, under mu, with each endpoint made or whose level
+	// a load changed, so that the outlier monitor knows which endpoints
+	// it watches.
+	leveled func(e *endpoint, old, new int)
 }
 
-func newRegistry(defaultLevel int) *registry {
-	g := &registry{defaultLevel: defaultLevel}
+func newRegistry(defaultLevel int, leveled func(e *endpoint, old, new int)) *registry {
+	g := &registry{defaultLevel: defaultLevel, leveled: leveled}
 	m := map[string]*endpoint{}
 	g.m.Store(&m)
 	return g
@@ -76,15 +89,16 @@ func (g *registry) load(stored []store.Endpoint) {
 	}
 	for _, s := range stored {
 		if e := m[s.Name]; e != nil {
-			e.level.Store(int32(s.Level))
+			old := e.level.Swap(int32(s.Level))
+			g.changed(e, int(old), s.Level)
 			continue
 		}
 		if len(m) >= maxEndpoints {
 			continue
 		}
-		e := &endpoint{name: s.Name}
-		e.level.Store(int32(s.Level))
+		e := newEndpoint(s.Name, s.Level)
 		m[s.Name] = e
+		g.changed(e, store.LevelOff, s.Level)
 	}
 	g.m.Store(&m)
 }
@@ -124,8 +138,7 @@ func (g *registry) add(name string, level int, methods []string) *endpoint {
 		}
 		name = Overflow
 	}
-	e := &endpoint{name: name}
-	e.level.Store(int32(level))
+	e := newEndpoint(name, level)
 	m := make(map[string]*endpoint, len(old)+1)
 	for k, v := range old {
 		m[k] = v
@@ -135,7 +148,14 @@ func (g *registry) add(name string, level int, methods []string) *endpoint {
 	if g.created != nil {
 		g.created(store.Endpoint{Name: name, Level: level, Methods: methods, FirstSeen: time.Now()})
 	}
+	g.changed(e, store.LevelOff, level)
 	return e
+}
+
+func (g *registry) changed(e *endpoint, old, new int) {
+	if g.leveled != nil && old != new {
+		g.leveled(e, old, new)
+	}
 }
 
 func (g *registry) len() int { return len(*g.m.Load()) }

@@ -94,7 +94,8 @@ func (d *Dashboard) SetLevel(ctx context.Context, endpoint string, level int) er
 	if err := d.store.SetLevel(ctx, d.cfg.Service, endpoint, level); err != nil {
 		return fmt.Errorf("dashboard: storing level of %q: %w", endpoint, err)
 	}
-	e.level.Store(int32(level))
+	old := e.level.Swap(int32(level))
+	d.mon.LevelChanged(&e.watch, int(old), level)
 	return nil
 }
 

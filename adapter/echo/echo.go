@@ -120,9 +120,15 @@ func (d *Dashboard) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		done := false
 		defer func() {
 			if !done {
-				// The handler panicked: record a 500 and let the
-				// panic go on to echo's Recover or the server.
+				// The handler panicked (or called runtime.Goexit):
+				// record a 500, group the panic and let it go on to
+				// echo's Recover or the server.
+				v := recover()
+				m.Panic(v)
 				m.End(http.StatusInternalServerError)
+				if v != nil {
+					panic(v)
+				}
 			}
 		}()
 		err := next(c)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -286,6 +287,19 @@ func TestPanicIsRecordedAs500(t *testing.T) {
 			rows := adaptertest.Rows(t, s)
 			if len(rows) != 1 || rows[0].Status != 500 || rows[0].Endpoint != "GET /panic" {
 				t.Fatalf("rows %+v, want one 500 of GET /panic", rows)
+			}
+			groups, err := s.ErrorGroups(context.Background(), store.ErrorFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A recovery inside the recording middleware stops the
+			// panic before the dashboard sees it; only the 500 is left.
+			grouped := !strings.Contains(c.name, "inside")
+			if grouped && (len(groups) != 1 || groups[0].Endpoint != "GET /panic" || groups[0].Count != 1 || groups[0].Value != "handler bug") {
+				t.Fatalf("panic groups %+v, want the panic of GET /panic", groups)
+			}
+			if !grouped && len(groups) != 0 {
+				t.Fatalf("panic groups %+v, want none: the panic never reached the dashboard", groups)
 			}
 		})
 	}

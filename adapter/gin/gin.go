@@ -111,9 +111,15 @@ func (d *Dashboard) handle(c *gin.Context) {
 	done := false
 	defer func() {
 		if !done {
-			// The handler panicked: record a 500 and let the panic go
-			// on to gin's Recovery or the server.
+			// The handler panicked (or called runtime.Goexit): record a
+			// 500, group the panic and let it go on to gin's Recovery or
+			// the server.
+			v := recover()
+			m.Panic(v)
 			m.End(http.StatusInternalServerError)
+			if v != nil {
+				panic(v)
+			}
 		}
 	}()
 	c.Next()

@@ -106,8 +106,11 @@ func (DiscardStore) Write(context.Context, *store.Batch) error { return nil }
 func (DiscardStore) Endpoints(context.Context, string) ([]store.Endpoint, error) {
 	return nil, nil
 }
-func (DiscardStore) SetLevel(context.Context, string, string, int) error { return nil }
-func (DiscardStore) Close() error                                        { return nil }
+func (DiscardStore) SetLevel(context.Context, string, string, int) error  { return nil }
+func (DiscardStore) Close() error                                         { return nil }
+func (DiscardStore) WriteOutliers(context.Context, []store.Outlier) error { return nil }
+func (DiscardStore) WritePanics(context.Context, []store.Panic) error     { return nil }
+func (DiscardStore) WriteProfiles(context.Context, []store.Profile) error { return nil }
 
 // BenchConfig is a configuration for benchmarks: a discarding store and a
 // queue long enough that the recorder keeps up.

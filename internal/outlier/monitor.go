@@ -78,6 +78,7 @@ type Monitor struct {
 	sinkDone  chan struct{}
 	closeOnce sync.Once
 	closeErr  error
+	started   bool // set by Start, before the goroutines exist
 
 	// Owned by the watchdog goroutine.
 	host       *hostReader
@@ -90,9 +91,11 @@ type Monitor struct {
 	gens       []uint64
 }
 
-// New starts a monitor writing to st. It returns an error for options that
-// cannot work (a bad redaction pattern).
-func New(st store.Store, o Options) (*Monitor, error) {
+// New makes a monitor; Start starts it. It returns an error for options
+// that cannot work (a bad redaction pattern). Before Start, the monitor
+// already learns levels (LevelChanged) and serves requests (Arm, Done,
+// Panic), so that it can be made before the store it writes to.
+func New(o Options) (*Monitor, error) {
 	if o.Constant <= 1 {
 		o.Constant = 2.5
 	}
@@ -122,7 +125,7 @@ func New(st store.Store, o Options) (*Monitor, error) {
 		return nil, err
 	}
 	m := &Monitor{
-		opts: o, st: st, clock: o.Clock, red: red, log: o.Logger,
+		opts: o, clock: o.Clock, red: red, log: o.Logger,
 		prof:      profiler.NewAggregator(o.SamplingPeriod, time.Now()),
 		wake:      make(chan struct{}, 1),
 		outliers:  make(chan store.Outlier, 64),
@@ -134,9 +137,16 @@ func New(st store.Store, o Options) (*Monitor, error) {
 	}
 	m.t = newTable(o.Slots, m)
 	m.gens = make([]uint64, len(m.t.slots))
+	return m, nil
+}
+
+// Start starts the watchdog and the writer, which writes to st. Call it
+// once.
+func (m *Monitor) Start(st store.Store) {
+	m.st = st
+	m.started = true
 	go m.watch()
 	go m.sink()
-	return m, nil
 }
 
 // Watching reports whether some endpoint is at level 2 or more. The
@@ -227,6 +237,9 @@ func (m *Monitor) Stats() Stats {
 // profiles, counters), retrying until ctx ends.
 func (m *Monitor) Close(ctx context.Context) error {
 	m.closeOnce.Do(func() {
+		if !m.started {
+			return
+		}
 		close(m.stop)
 		<-m.watchDone
 		m.closing <- ctx

@@ -63,10 +63,11 @@ func (f *flakyStore) Write(_ context.Context, b *store.Batch) error {
 
 func TestWriterKeepsWhatFailsWithinBounds(t *testing.T) {
 	st := &flakyStore{down: true}
-	m, err := New(st, Options{Service: "svc", Logger: slog.New(slog.DiscardHandler), FlushInterval: time.Hour})
+	m, err := New(Options{Service: "svc", Logger: slog.New(slog.DiscardHandler), FlushInterval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Start(st)
 	w := &writer{m: m, lastProfile: time.Now()}
 	for i := 0; i < maxPendingOutliers+30; i++ {
 		w.outliers = append(w.outliers, store.Outlier{Service: "svc", Endpoint: "GET /x", Duration: time.Duration(i)})
@@ -97,10 +98,11 @@ func TestWriterKeepsWhatFailsWithinBounds(t *testing.T) {
 
 func TestCloseGivesUpWhenContextEnds(t *testing.T) {
 	st := &flakyStore{down: true}
-	m, err := New(st, Options{Service: "svc", Logger: slog.New(slog.DiscardHandler)})
+	m, err := New(Options{Service: "svc", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Start(st)
 	m.Panic("GET /x", "boom")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
