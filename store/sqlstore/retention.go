@@ -10,8 +10,14 @@ import (
 
 // PruneRequests deletes at most limit raw rows that started before cutoff,
 // oldest first, in one short statement that the start-time index serves.
+// Once no such request is left, it deletes the outliers (captured
+// requests) older than cutoff the same way.
 func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
-	return s.prune(ctx, "gmd_requests", "start_us", "id", cutoff.UnixMicro(), limit)
+	n, err := s.prune(ctx, "gmd_requests", "start_us", "id", cutoff.UnixMicro(), limit)
+	if err != nil || n > 0 {
+		return n, err
+	}
+	return s.prune(ctx, "gmd_outliers", "start_us", "id", cutoff.UnixMicro(), limit)
 }
 
 // PruneRollups deletes at most limit rollups and at most limit histogram
@@ -25,7 +31,11 @@ func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (
 		return n, err
 	}
 	m, err := s.prune(ctx, "gmd_rollup_buckets", "hour_us", "endpoint_id, hour_us, version_id, instance_id, bucket", us, limit)
-	return n + m, err
+	if err != nil || n+m > 0 {
+		return n + m, err
+	}
+	// Profiles are aggregates like rollups and live as long.
+	return s.prune(ctx, "gmd_profiles", "end_us", "id", cutoff.UnixMicro(), limit)
 }
 
 // prune deletes at most limit rows of table whose column is below before,

@@ -211,3 +211,63 @@ func testProfilesRoundTrip(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+func testPruneOutliersAndProfiles(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var os []store.Outlier
+	var ps []store.Profile
+	for i := 0; i < 10; i++ {
+		o := outlier("GET /a", 0, time.Second)
+		o.Start = base.Add(time.Duration(i) * time.Hour)
+		os = append(os, o)
+		ps = append(ps, store.Profile{Service: "svc", Instance: "host-1", Endpoint: "GET /a", Version: "v1",
+			Start: base.Add(time.Duration(i) * time.Hour), End: base.Add(time.Duration(i)*time.Hour + time.Minute), Samples: 1, Data: []byte{1}})
+	}
+	if err := s.WriteOutliers(ctx, os); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	write(t, s, &store.Batch{Requests: []store.Request{req("GET /a", 0)}}) // at base: older than the cutoff
+	cutoff := base.Add(6*time.Hour + time.Second)
+	drain := func(prune func(context.Context, time.Time, int) (int64, error)) int64 {
+		var total int64
+		for i := 0; i < 20; i++ {
+			n, err := prune(ctx, cutoff, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return total
+			}
+			total += n
+		}
+		t.Fatal("pruning does not end")
+		return 0
+	}
+	if n := drain(s.PruneRequests); n != 1+7 {
+		t.Errorf("PruneRequests deleted %d rows, want 1 request and 7 outliers", n)
+	}
+	left, err := s.Outliers(ctx, store.OutlierFilter{Order: store.NewestFirst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 3 || !left[2].Start.Equal(base.Add(7*time.Hour)) {
+		t.Errorf("%d outliers left, want the 3 started after the cutoff", len(left))
+	}
+	drain(s.PruneRollups)
+	n := 0
+	if err := s.Profiles(ctx, store.ProfileFilter{}, func(p *store.Profile) error {
+		n++
+		if p.End.Before(cutoff) {
+			t.Errorf("profile ending %v kept", p.End)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 4 { // those of hours 6 (ends after the cutoff) to 9
+		t.Errorf("%d profiles left, want 4", n)
+	}
+}

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"OutliersRoundTrip", testOutliersRoundTrip},
 		{"PanicsGroupAndCount", testPanicsGroupAndCount},
 		{"ProfilesRoundTrip", testProfilesRoundTrip},
+		{"PruneOutliersAndProfiles", testPruneOutliersAndProfiles},
 	}
 	tests = append(tests, ciTests...)
 	for _, tt := range tests {
