@@ -153,6 +153,13 @@ func (d *Demo) start(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	// Searches are watched for outliers and orders also profiled, so
+	// that the outliers and profile pages have something to show.
+	for name, level := range map[string]int{"GET /search": store.LevelOutliers, "POST /orders": store.LevelProfiler} {
+		if err := d.Dashboard.SetLevel(ctx, name, level); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
