@@ -193,9 +193,6 @@ func (a *API) Profiles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := a.R.Summaries(r.Context(), ep)
-	if v == nil {
-		v = []store.ProfileSummary{}
-	}
 	a.reply(w, r, v, err)
 }
 

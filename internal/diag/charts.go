@@ -30,18 +30,19 @@ func CPUChart(h store.Host) template.HTML {
 	}.SVG()
 }
 
-// MemoryChart draws an outlier's memory figures: the machine's, the
-// process's and the Go heap's.
+// MemoryChart draws an outlier's process memory: resident, the Go heap
+// and where the next GC starts. The machine's memory, gigabytes against
+// these megabytes, would flatten them; pages show it as text.
 func MemoryChart(h store.Host) template.HTML {
-	labels := []string{"machine used", "machine total", "process (RSS)", "Go heap", "next GC at"}
-	vals := []float64{float64(h.MemUsed), float64(h.MemTotal), float64(h.ProcessRSS), float64(h.HeapAlloc), float64(h.HeapGoal)}
+	labels := []string{"process (RSS)", "Go heap", "next GC at"}
+	vals := []float64{float64(h.ProcessRSS), float64(h.HeapAlloc), float64(h.HeapGoal)}
 	for i, v := range vals {
 		if v == 0 {
 			vals[i] = math.NaN() // unknown, not zero
 		}
 	}
 	return chart.Bars{
-		Title:  "Memory",
+		Title:  "Memory of the process",
 		Labels: labels,
 		Series: []chart.Series{{Name: "bytes", Values: vals}},
 		Unit:   "B",

@@ -28,6 +28,7 @@ func TestKind(t *testing.T) {
 		{"github.com/go-monitoring-dashboard/dashboard.(*Dashboard).serve", KindDashboard},
 		{"github.com/go-monitoring-dashboard/dashboard/internal/outlier.(*Monitor).Panic", KindDashboard},
 		{"github.com/go-monitoring-dashboard/dashboard.slowBookHandler", KindApp},
+		{"github.com/go-monitoring-dashboard/dashboard/internal/demo.(*World).Handler.func1", KindApp},
 		{"runtime.gopark", KindRuntime},
 		{"runtime/pprof.Do", KindRuntime},
 		{"net/http.(*conn).serve", KindLibrary},
@@ -231,9 +232,9 @@ func TestAPIErrors(t *testing.T) {
 func TestAPIProfiles(t *testing.T) {
 	srv := serve(t, fixture(t))
 	ep := url.QueryEscape("GET /books/{id}")
-	var sums []store.ProfileSummary
+	var sums []Summary
 	getJSON(t, srv, "profiles", 200, &sums)
-	if len(sums) != 2 || sums[0].Version != "v1" || sums[1].Samples != 40 {
+	if len(sums) != 2 || sums[0].Version != "v1" || sums[1].Samples != 40 || sums[1].Wall.D() != 400*time.Millisecond {
 		t.Errorf("summaries %+v", sums)
 	}
 	var v ProfileView

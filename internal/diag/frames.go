@@ -19,7 +19,10 @@ const modulePath = "github.com/go-monitoring-dashboard/dashboard"
 // Kind classifies a function by its full name.
 func Kind(fn string) string {
 	switch {
-	case strings.HasPrefix(fn, modulePath+".(*Dashboard)."), strings.HasPrefix(fn, modulePath+"/internal/"):
+	case strings.HasPrefix(fn, modulePath+"/internal/demo."):
+		return KindApp // the demo's book shop is the service there
+	case strings.HasPrefix(fn, modulePath+".(*Dashboard)."), strings.HasPrefix(fn, modulePath+".Measurement."),
+		strings.HasPrefix(fn, modulePath+"/internal/"):
 		return KindDashboard
 	case strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "runtime/"):
 		return KindRuntime

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/google/pprof/profile"
 
@@ -43,9 +44,26 @@ type ProfileView struct {
 	Top      []FuncRow `json:"top"`
 }
 
+// Summary is what is profiled of an endpoint in a version.
+type Summary struct {
+	Endpoint string    `json:"endpoint"`
+	Version  string    `json:"version"`
+	Profiles int       `json:"profiles"` // stored, one a minute or so per instance
+	Samples  int64     `json:"samples"`
+	Wall     Millis    `json:"wall_ms"`
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+}
+
 // Summaries lists what is profiled, per endpoint ("" for all) and version.
-func (r *Reader) Summaries(ctx context.Context, endpoint string) ([]store.ProfileSummary, error) {
-	return r.Store.ProfileSummaries(ctx, r.Service, endpoint)
+func (r *Reader) Summaries(ctx context.Context, endpoint string) ([]Summary, error) {
+	ss, err := r.Store.ProfileSummaries(ctx, r.Service, endpoint)
+	out := make([]Summary, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, Summary{Endpoint: s.Endpoint, Version: s.Version, Profiles: s.Profiles, Samples: s.Samples,
+			Wall: Millis(s.Wall), First: s.First, Last: s.Last})
+	}
+	return out, err
 }
 
 // Merged returns the merge of an endpoint's stored profiles in a version,

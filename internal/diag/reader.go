@@ -147,10 +147,26 @@ type Errors struct {
 	ServerErrors []ServerErrors `json:"server_errors"`
 }
 
-// ErrorGroupView is a panic group with its stack's frames folded.
+// ErrorGroupView is a panic group as pages and the API show it.
 type ErrorGroupView struct {
-	store.ErrorGroup
-	Where string `json:"where"` // innermost function of the service's own code
+	ID        int64              `json:"id"`
+	Endpoint  string             `json:"endpoint"`
+	Signature string             `json:"signature"`
+	Value     string             `json:"value"` // latest panic value
+	Stack     string             `json:"stack"` // latest stack, from the panic
+	Count     int64              `json:"count"`
+	First     time.Time          `json:"first"`
+	Last      time.Time          `json:"last"`
+	Versions  []ErrorVersionView `json:"versions"`
+	Where     string             `json:"where"` // innermost function of the service's own code
+}
+
+// ErrorVersionView counts a group's panics in one version.
+type ErrorVersionView struct {
+	Version string    `json:"version"`
+	Count   int64     `json:"count"`
+	First   time.Time `json:"first"`
+	Last    time.Time `json:"last"`
 }
 
 // ServerErrors counts an endpoint's 5xx responses in one version.
@@ -171,7 +187,12 @@ func (r *Reader) Errors(ctx context.Context, endpoint string, since time.Time) (
 	}
 	out := &Errors{Endpoint: endpoint, Groups: make([]ErrorGroupView, 0, len(gs)), ServerErrors: []ServerErrors{}}
 	for _, g := range gs {
-		out.Groups = append(out.Groups, ErrorGroupView{ErrorGroup: g, Where: whereInStack(g.Stack)})
+		v := ErrorGroupView{ID: g.ID, Endpoint: g.Endpoint, Signature: g.Signature, Value: g.Value, Stack: g.Stack,
+			Count: g.Count, First: g.First, Last: g.Last, Where: whereInStack(g.Stack), Versions: []ErrorVersionView{}}
+		for _, ver := range g.Versions {
+			v.Versions = append(v.Versions, ErrorVersionView(ver))
+		}
+		out.Groups = append(out.Groups, v)
 	}
 	rus, err := r.Store.Rollups(ctx, store.RollupFilter{Service: r.Service, Endpoint: endpoint, Since: since})
 	if err != nil {
