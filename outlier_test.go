@@ -372,3 +372,37 @@ func TestRouterEntryPointsAreWatched(t *testing.T) {
 		})
 	}
 }
+
+// busyHandler starts a helper goroutine, which inherits the request's
+// labels, and waits for it.
+func busyHandler(w http.ResponseWriter, r *http.Request) {
+	done := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		close(done)
+	}()
+	<-done
+}
+
+func TestOwnStackIsTheRequestsNotItsHelpers(t *testing.T) {
+	s := memStore(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /books/{id}", busyHandler)
+	d := watched(t, mux, s, store.LevelOutliers, map[string]string{"OUTLIER_MIN_REQUESTS": "0", "OUTLIER_MIN_DURATION": "50ms"})
+	srv := httptest.NewServer(d)
+	defer srv.Close()
+	get(t, srv.URL+"/books/1")
+	mustClose(t, d)
+	os := outliersOf(t, s, "GET /books/{id}")
+	if len(os) != 1 {
+		t.Fatalf("%d outliers", len(os))
+	}
+	var fns []string
+	for _, f := range os[0].Stack {
+		fns = append(fns, f.Func)
+	}
+	joined := strings.Join(fns, "\n")
+	if !strings.Contains(joined, ".busyHandler\n") || strings.Contains(joined, "busyHandler.func1") {
+		t.Errorf("own stack is not the request goroutine's:\n%s", joined)
+	}
+}

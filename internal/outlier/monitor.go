@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -374,9 +375,15 @@ func (m *Monitor) refill(now int64) {
 }
 
 func (m *Monitor) finishCaptures(gs []gstack, dues []due, wall time.Time) {
+	// Goroutines a handler starts inherit its labels, so a slot's label
+	// may mark several stacks: the request's own is the one that runs
+	// the server's connection loop (or the dashboard's request path).
 	own := map[int][]profiler.Frame{}
 	for _, g := range gs {
-		if g.slot >= 0 {
+		if g.slot < 0 {
+			continue
+		}
+		if prev, ok := own[g.slot]; !ok || !servesRequest(prev) && servesRequest(g.frames) {
 			own[g.slot] = g.frames
 		}
 	}
@@ -579,3 +586,16 @@ func (w *writer) drain(ctx context.Context) error {
 		}
 	}
 }
+
+// servesRequest reports whether a stack is a request's own goroutine
+// rather than one the handler started.
+func servesRequest(fs []profiler.Frame) bool {
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].Func == "net/http.(*conn).serve" || strings.HasPrefix(fs[i].Func, dashboardPath+".(*Dashboard).") {
+			return true
+		}
+	}
+	return false
+}
+
+const dashboardPath = "github.com/go-monitoring-dashboard/dashboard"
