@@ -201,11 +201,6 @@ func (m *Monitor) Done(h Handle, ep *Endpoint, dur time.Duration, r *http.Reques
 	m.complete(c)
 }
 
-// Observe adds a duration to an endpoint's average without a slot.
-func (m *Monitor) Observe(ep *Endpoint, dur time.Duration) {
-	ep.Avg.Observe(dur, m.opts.Constant, m.opts.MinRequests)
-}
-
 // Panic records a panic of a request of endpoint. It runs on the
 // panicking goroutine, in a deferred function, before the panic goes on.
 func (m *Monitor) Panic(endpoint string, value any) {
