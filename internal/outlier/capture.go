@@ -32,8 +32,10 @@ const (
 // text form of the goroutine profile. The runtime's goroutine profile stops
 // the world only briefly, to note which goroutines exist, and records their
 // stacks while the world runs, where runtime.Stack(all) stops it for the
-// whole dump (see BenchmarkGoroutineProfile). The text form costs a
-// seventh of the protocol buffer form, which gzips every time.
+// whole dump (see BenchmarkGoroutineProfile). With a few dozen goroutines,
+// as the profiler reads them every period, the text form costs a seventh
+// of the protocol buffer form (120 µs against 800 µs), which sets up a
+// gzip writer every time.
 func goroutines(buf *bytes.Buffer, prefix string) ([]gstack, error) {
 	buf.Reset()
 	if err := pprof.Lookup("goroutine").WriteTo(buf, 1); err != nil {
