@@ -26,7 +26,7 @@ type API struct {
 //
 //	GET outliers?endpoint=&order=newest|slowest&limit=   list
 //	GET outlier?id=                                       one, with stacks
-//	GET errors?endpoint=&since=                           panic groups and 5xx counts
+//	GET errors?endpoint=&since=                           panic groups and 5xx counts; since: RFC 3339, Unix seconds or 24h
 //	GET profiles?endpoint=                                profiled endpoints and versions
 //	GET profile?endpoint=&version=&top=                   call tree and top functions
 //	GET profile.pb.gz?endpoint=&version=                  download for go tool pprof
@@ -90,7 +90,8 @@ func (p *params) number(key string, lo, hi, def int64) int64 {
 	return n
 }
 
-// since reads a time: RFC 3339, or a duration back from now ("24h").
+// since reads a time: RFC 3339, Unix seconds (as the rest of the API
+// takes), or a duration back from now ("24h").
 func (p *params) since(key string, now time.Time) time.Time {
 	v := p.q.Get(key)
 	if p.err != nil || v == "" {
@@ -99,9 +100,12 @@ func (p *params) since(key string, now time.Time) time.Time {
 	if d, err := time.ParseDuration(v); err == nil && d > 0 {
 		return now.Add(-d)
 	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && n < 1<<40 {
+		return time.Unix(n, 0)
+	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		p.err = bad("%s: want a time such as 2026-03-04T10:00:00Z or a duration such as 24h", key)
+		p.err = bad("%s: want a time such as 2026-03-04T10:00:00Z, Unix seconds, or a duration such as 24h", key)
 	}
 	return t
 }

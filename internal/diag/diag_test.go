@@ -223,6 +223,18 @@ func TestAPIErrors(t *testing.T) {
 	if len(e.ServerErrors) != 1 || e.ServerErrors[0].Errors != 1 || e.ServerErrors[0].Requests != 2 || e.ServerErrors[0].Share != 0.5 {
 		t.Errorf("server errors %+v", e.ServerErrors)
 	}
+	for _, since := range []string{"1", "2026-03-04T10:00:00Z", "876000h"} {
+		var all Errors
+		getJSON(t, srv, "errors?since="+since, 200, &all)
+		if len(all.Groups) != 1 {
+			t.Errorf("since=%s: %d groups, want 1", since, len(all.Groups))
+		}
+	}
+	var none Errors
+	getJSON(t, srv, "errors?since=2099-01-01T00:00:00Z", 200, &none)
+	if len(none.Groups) != 0 || len(none.ServerErrors) != 0 {
+		t.Errorf("since the future: %+v", none)
+	}
 	getJSON(t, srv, "errors?endpoint=GET+/nothing", 200, &e)
 	if len(e.Groups) != 0 || len(e.ServerErrors) != 0 {
 		t.Errorf("other endpoint: %+v", e)
