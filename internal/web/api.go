@@ -138,15 +138,3 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
-
-// apiOutliers is the seam for captured outliers: it answers an empty
-// list until outlier capture stores them.
-func (s *Server) apiOutliers(w http.ResponseWriter, r *http.Request, _ *login) error {
-	if name := r.URL.Query().Get("endpoint"); name != "" {
-		if _, ok := s.opts.Level(name); !ok {
-			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
-		}
-	}
-	writeJSON(w, http.StatusOK, []struct{}{})
-	return nil
-}

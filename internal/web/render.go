@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/diag"
 )
 
 //go:embed templates
@@ -88,7 +90,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status
 func activeOf(r *http.Request, link string) string {
 	rel := strings.TrimPrefix(r.URL.Path, link)
 	switch rel {
-	case "/endpoint", "/test", "/benchmark": // a detail page lights its list's entry
+	case "/endpoint", "/test", "/benchmark", "/outlier": // a detail page lights its list's entry
 		return rel + "s"
 	}
 	return rel
@@ -126,9 +128,15 @@ func (s *Server) funcs() template.FuncMap {
 		"levelName": func(l int) string {
 			return levelNames[min(max(l, 0), len(levelNames)-1)]
 		},
-		"levels": func() []int { return []int{0, 1, 2, 3} },
-		"int64":  func(n int) int64 { return int64(n) },
-		"unix":   func(t time.Time) int64 { return t.Unix() },
+		"levels":    func() []int { return []int{0, 1, 2, 3} },
+		"shortFile": shortFile,
+		"shortFunc": shortFunc,
+		"dur":       func(m diag.Millis) string { return formatMillis(m.D()) },
+		"ratio":     func(f float64) string { return formatFloat(f, 1) + "×" },
+		"bytes":     formatBytes,
+		"mulf":      func(a, b float64) float64 { return a * b },
+		"int64":     func(n int) int64 { return int64(n) },
+		"unix":      func(t time.Time) int64 { return t.Unix() },
 		// rangeForm gives the range selector the parameters to keep.
 		"rangeForm": func(rv rangeView, keep ...string) any {
 			m := map[string]string{}
@@ -187,4 +195,19 @@ func formatCount(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// formatBytes shows a size with a binary unit ("12.5 MiB").
+func formatBytes(n uint64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	f := float64(n)
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return strconv.FormatUint(n, 10) + " B"
+	}
+	return formatFloat(f, 1) + " " + units[i]
 }

@@ -38,5 +38,16 @@ func (s *Server) addRoutes() {
 	s.handle(post, "/api/endpoints/level", adminOnly, s.apiSetLevel)
 	s.handle(get, "/api/versions", anyUser, s.apiVersions)
 	s.handle(get, "/api/requests", adminOnly, s.apiRequests)
+	s.handle(get, "/outliers", anyUser, s.outliersPage)
+	s.handle(get, "/outlier", anyUser, s.outlierPage)
+	s.handle(get, "/errors", anyUser, s.errorsPage)
+	s.handle(get, "/profile", anyUser, s.profilePage)
+
 	s.handle(get, "/api/outliers", anyUser, s.apiOutliers)
+	s.handle(get, "/api/outlier", anyUser, s.apiOutlier)
+	s.handle(get, "/api/errors", anyUser, s.apiErrors)
+	s.handle(get, "/api/profiles", anyUser, s.apiProfiles)
+	s.handle(get, "/api/profile", anyUser, s.apiProfile)
+	s.handle(get, "/api/profile/compare", anyUser, s.apiProfileCompare)
+	s.handle(get, "/api/profile.pb.gz", adminOnly, s.apiProfileDownload)
 }
