@@ -134,6 +134,11 @@ func (d *Demo) start(ctx context.Context, o Options) error {
 	if d.History, err = Backfill(ctx, d.Store, w, bo); err != nil {
 		return fmt.Errorf("demo: writing the history: %w", err)
 	}
+	// CI results of every release, so that the Tests, Benchmarks and
+	// Report pages have something to show.
+	if _, err := SeedCI(ctx, d.Store, w, o.Seed); err != nil {
+		return err
+	}
 	d.Password = o.Password
 	if d.Password == "" {
 		d.PasswordFile = o.DB + ".login"
