@@ -15,6 +15,7 @@ const (
 	ByEndpoint Dims = 1 << iota
 	ByVersion
 	ByHour
+	ByInstance
 )
 
 // SumFilter selects and groups hourly rollups for SumRollups. Zero fields
@@ -61,9 +62,9 @@ type Querier interface {
 	// SumRollups sums the selected hourly rollups, one result per
 	// combination of the By columns that has requests. Fields that are
 	// not grouped by are left zero in the results (Service is always
-	// set, Instance never). Min and Max are the smallest and largest
-	// durations of the group. Results are ordered by endpoint, version
-	// and hour.
+	// set to the filter's). Min and Max are the smallest and largest
+	// durations of the group. Results are ordered by endpoint, version,
+	// hour and instance.
 	SumRollups(ctx context.Context, f SumFilter) ([]Rollup, error)
 	// Timings calls fn for the selected raw rows, newest first, streaming.
 	// The Timing is reused between calls. An error from fn stops the scan

@@ -190,6 +190,7 @@ type Store interface {
 	OutlierStore // outliers, panics and profiles (levels 2 and 3, panics at every level)
 	PanicStore
 	ProfileStore
+	Instances // who writes to the database (instances.go)
 
 	// Close releases the database. It does not flush anything: the
 	// recorder owns pending data.

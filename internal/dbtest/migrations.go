@@ -158,12 +158,23 @@ func testUpgradeFromVersion1(t *testing.T, srv Server) {
 	if err != nil || len(cs) != 1 || cs[0].Value != 5 {
 		t.Errorf("counters after the upgrade: %+v, %v", cs, err)
 	}
+	// Migration 5 dates the instance's last request by its rollups: the
+	// hour is all that version 1 kept.
+	lastSeen := func(want time.Time) {
+		t.Helper()
+		ins, err := s.Instances(ctx, "svc")
+		if err != nil || len(ins) != 1 || ins[0].Name != "host-1" || !ins[0].FirstSeen.Equal(hour) || !ins[0].LastSeen.Equal(want) {
+			t.Errorf("instances: %+v, %v; want host-1 first seen %v, last seen %v", ins, err, hour, want)
+		}
+	}
+	lastSeen(hour)
 	// The current code adds to the old rollup.
 	r := store.Request{Service: "svc", Instance: "host-1", Endpoint: "GET /a", Method: "GET", Status: 200,
 		Start: hour.Add(30 * time.Minute), Duration: 4 * time.Millisecond, Version: "v1"}
 	if err := s.Write(ctx, &store.Batch{Requests: []store.Request{r}}); err != nil {
 		t.Fatal(err)
 	}
+	lastSeen(r.Start)
 	want.Add(r.Duration)
 	rus, err := s.Rollups(ctx, store.RollupFilter{Service: "svc"})
 	if err != nil {

@@ -2,13 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"fmt"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,88 +16,10 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlstore"
 )
 
-// serverVar names the server the tests use; each test gets a schema of its
-// own in it, dropped when the test ends.
-const serverVar = "GMD_TEST_POSTGRES"
-
-const defaultServer = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func serverURL() string {
-	if u := os.Getenv(serverVar); u != "" {
-		return u
-	}
-	return defaultServer
-}
-
-// schemaPrefix starts the names of the tests' schemas, followed by the
-// Unix time they were made, so that schemas left by a killed test run are
-// recognized and dropped.
-const schemaPrefix = "gmd_test_"
-
-func admin(t testing.TB) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", serverURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		dbtest.Unavailable(t, "PostgreSQL at "+store.Redact(serverURL()), err, "set "+serverVar+" to the URL of a server the tests may create schemas in")
-	}
-	return db
-}
-
+// newDatabase makes a schema of the test's own in the test server
+// (dbtest.PostgresServer), dropped when the test ends.
 func newDatabase(t testing.TB) string {
-	t.Helper()
-	db := admin(t)
-	ctx := context.Background()
-	dropStale(ctx, db)
-	var b [6]byte
-	rand.Read(b[:])
-	name := fmt.Sprintf("%s%d_%s", schemaPrefix, time.Now().Unix(), hex.EncodeToString(b[:]))
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-		db.Close()
-	})
-	u, err := url.Parse(serverURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// dropStale drops schemas that test runs killed half way left behind.
-func dropStale(ctx context.Context, db *sql.DB) {
-	rows, err := db.QueryContext(ctx, "SELECT nspname FROM pg_namespace WHERE nspname LIKE '"+schemaPrefix+"%'")
-	if err != nil {
-		return
-	}
-	var stale []string
-	for rows.Next() {
-		var n string
-		if rows.Scan(&n) != nil {
-			continue
-		}
-		ts, _, _ := strings.Cut(strings.TrimPrefix(n, schemaPrefix), "_")
-		if sec, err := strconv.ParseInt(ts, 10, 64); err == nil && time.Since(time.Unix(sec, 0)) > 6*time.Hour {
-			stale = append(stale, n)
-		}
-	}
-	rows.Close()
-	for _, n := range stale {
-		db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+n+" CASCADE")
-	}
+	return dbtest.PostgresDatabase(t, func(u string) (*sql.DB, error) { return sql.Open("pgx", u) })
 }
 
 func size(ctx context.Context, s *sqlstore.Store) (map[string]int64, error) {

@@ -63,7 +63,7 @@ func endpointCond(wh *where, eps map[int64]string, service, endpoint string) boo
 	return true
 }
 
-type sumKey struct{ ep, ver, hour int64 }
+type sumKey struct{ ep, ver, hour, inst int64 }
 
 // SumRollups sums hourly rollups in SQL, grouped by the filter's columns.
 func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Rollup, error) {
@@ -74,6 +74,12 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 	vers, err := s.names(ctx, "gmd_versions", f.Service)
 	if err != nil {
 		return nil, err
+	}
+	var insts map[int64]string
+	if f.By&store.ByInstance != 0 {
+		if insts, err = s.names(ctx, "gmd_instances", f.Service); err != nil {
+			return nil, err
+		}
 	}
 	var wh where
 	if !endpointCond(&wh, eps, f.Service, f.Endpoint) {
@@ -94,6 +100,9 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 	}
 	if f.By&store.ByHour != 0 {
 		cols = append(cols, "x.hour_us")
+	}
+	if f.By&store.ByInstance != 0 {
+		cols = append(cols, "x.instance_id")
 	}
 	// A constant column keeps the scan code the same for every grouping.
 	sel, group := "0", ""
@@ -132,7 +141,7 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 			continue // the ungrouped sum of no rows
 		}
 		k := s.key(f.By, keys)
-		s.label(&ru, f, k, eps, vers)
+		s.label(&ru, f, k, eps, vers, insts)
 		ru.Sum = time.Duration(sum) * time.Microsecond
 		ru.Min = time.Duration(lo) * time.Microsecond
 		ru.Max = time.Duration(hi) * time.Microsecond
@@ -156,7 +165,10 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 		if x.Version != y.Version {
 			return x.Version < y.Version
 		}
-		return x.Hour.Before(y.Hour)
+		if !x.Hour.Equal(y.Hour) {
+			return x.Hour.Before(y.Hour)
+		}
+		return x.Instance < y.Instance
 	})
 	return out, nil
 }
@@ -196,7 +208,7 @@ func (s *Store) sumBuckets(ctx context.Context, f store.SumFilter, cols []string
 }
 
 // key turns the scanned grouping columns, in the order ByEndpoint,
-// ByVersion, ByHour, into a map key.
+// ByVersion, ByHour, ByInstance, into a map key.
 func (s *Store) key(by store.Dims, cols []int64) sumKey {
 	var k sumKey
 	i := 0
@@ -210,11 +222,15 @@ func (s *Store) key(by store.Dims, cols []int64) sumKey {
 	}
 	if by&store.ByHour != 0 {
 		k.hour = cols[i]
+		i++
+	}
+	if by&store.ByInstance != 0 {
+		k.inst = cols[i]
 	}
 	return k
 }
 
-func (s *Store) label(ru *store.Rollup, f store.SumFilter, k sumKey, eps, vers map[int64]string) {
+func (s *Store) label(ru *store.Rollup, f store.SumFilter, k sumKey, eps, vers, insts map[int64]string) {
 	ru.Service = f.Service
 	if f.By&store.ByEndpoint != 0 {
 		ru.Endpoint = eps[k.ep]
@@ -226,6 +242,9 @@ func (s *Store) label(ru *store.Rollup, f store.SumFilter, k sumKey, eps, vers m
 	}
 	if f.By&store.ByHour != 0 {
 		ru.Hour = micros(k.hour)
+	}
+	if f.By&store.ByInstance != 0 {
+		ru.Instance = insts[k.inst]
 	}
 }
 

@@ -34,8 +34,8 @@ const maxWriteAttempts = 5
 
 // Write stores a batch in one transaction: missing endpoints, versions and
 // instances, the raw rows, the hourly rollups and histograms (upserts that
-// add, so concurrent writers never lose counts), counter deltas, and
-// endpoint methods and last-requested times.
+// add, so concurrent writers never lose counts), counter deltas, endpoint
+// methods and last-requested times, and instances' last-seen times.
 //
 // Several instances write to one database at once. Every transaction
 // takes its row locks in one order (tables in the order above, rows by
@@ -102,7 +102,7 @@ func (w *writeTx) write(b *store.Batch) error {
 	if err := w.recordMethods(b); err != nil {
 		return err
 	}
-	last, err := w.requests(b.Requests)
+	lastEndpoint, lastInstance, err := w.requests(b.Requests)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,16 @@ func (w *writeTx) write(b *store.Batch) error {
 	if err := w.counters(b.Counters); err != nil {
 		return err
 	}
-	return w.lastRequested(last)
+	// Endpoint rows are shared by every instance of a service, instance
+	// rows only by processes that share an instance name: both come last,
+	// so that their locks are held for the shortest time.
+	if err := w.moveForward("gmd_endpoints", "last_requested_us", lastEndpoint); err != nil {
+		return fmt.Errorf("updating last request time: %w", err)
+	}
+	if err := w.moveForward("gmd_instances", "last_seen_us", lastInstance); err != nil {
+		return fmt.Errorf("updating instances' last-seen time: %w", err)
+	}
+	return nil
 }
 
 // nameTables are the tables of names, in the order in which a transaction
@@ -300,11 +309,12 @@ func (w *writeTx) recordMethods(b *store.Batch) error {
 
 var requestCols = []string{"endpoint_id", "version_id", "instance_id", "method", "status", "start_us", "duration_us", "grp", "ip"}
 
-// requests inserts the raw rows and returns the latest start per endpoint.
-func (w *writeTx) requests(reqs []store.Request) (map[int64]int64, error) {
-	last := map[int64]int64{} // endpoint id -> latest start
+// requests inserts the raw rows and returns the latest start per endpoint
+// and per instance.
+func (w *writeTx) requests(reqs []store.Request) (lastEndpoint, lastInstance map[int64]int64, err error) {
+	lastEndpoint, lastInstance = map[int64]int64{}, map[int64]int64{} // id -> latest start
 	if len(reqs) == 0 {
-		return last, nil
+		return lastEndpoint, lastInstance, nil
 	}
 	per := max(1, min(500, w.s.d.MaxParams/len(requestCols)))
 	args := make([]any, 0, per*len(requestCols))
@@ -316,10 +326,11 @@ func (w *writeTx) requests(reqs []store.Request) (map[int64]int64, error) {
 			r := &chunk[i]
 			ids, err := w.ids(r.Service, r.Instance, r.Endpoint, r.Version)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			us := r.Start.UnixMicro()
-			last[ids.endpoint] = max(last[ids.endpoint], us)
+			lastEndpoint[ids.endpoint] = max(lastEndpoint[ids.endpoint], us)
+			lastInstance[ids.instance] = max(lastInstance[ids.instance], us)
 			args = append(args, ids.endpoint, ids.version, ids.instance, store.Clip(r.Method), r.Status, us,
 				r.Duration.Microseconds(), store.Clip(r.Group), store.Clip(r.IP))
 		}
@@ -327,19 +338,18 @@ func (w *writeTx) requests(reqs []store.Request) (map[int64]int64, error) {
 			q = w.s.d.rebind("INSERT INTO gmd_requests (" + strings.Join(requestCols, ", ") + ") VALUES " + values(len(requestCols), len(chunk)))
 		}
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
-			return nil, fmt.Errorf("inserting %d requests: %w", len(chunk), err)
+			return nil, nil, fmt.Errorf("inserting %d requests: %w", len(chunk), err)
 		}
 	}
-	return last, nil
+	return lastEndpoint, lastInstance, nil
 }
 
-// lastRequested moves endpoints' last-requested times forward, in one
-// statement. It comes last in the transaction because every instance of a
-// service updates the same endpoint rows: their locks are held for the
-// shortest time. The ids and times are integers of ours, written into the
-// statement as literals: typed placeholders in a CASE would need a cast
-// that MySQL and PostgreSQL spell differently.
-func (w *writeTx) lastRequested(last map[int64]int64) error {
+// moveForward sets the time column of the rows of table whose ids last
+// holds to the times it gives, where that moves them forward, in one
+// statement, rows in id order. The ids and times are integers of ours,
+// written into the statement as literals: typed placeholders in a CASE
+// would need a cast that MySQL and PostgreSQL spell differently.
+func (w *writeTx) moveForward(table, column string, last map[int64]int64) error {
 	if len(last) == 0 {
 		return nil
 	}
@@ -358,12 +368,10 @@ func (w *writeTx) lastRequested(last map[int64]int64) error {
 		cases.WriteString(" WHEN " + strconv.FormatInt(id, 10) + " THEN " + strconv.FormatInt(last[id], 10))
 	}
 	cases.WriteString(" END")
-	q := "UPDATE gmd_endpoints SET last_requested_us = " + cases.String() +
-		" WHERE id IN (" + in.String() + ") AND COALESCE(last_requested_us, 0) < " + cases.String()
-	if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
-		return fmt.Errorf("updating last request time: %w", err)
-	}
-	return nil
+	q := "UPDATE " + table + " SET " + column + " = " + cases.String() +
+		" WHERE id IN (" + in.String() + ") AND COALESCE(" + column + ", 0) < " + cases.String()
+	_, err := w.tx.ExecContext(w.ctx, q)
+	return err
 }
 
 var (

@@ -56,7 +56,10 @@ func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 		if f.By&store.ByHour == 0 {
 			r.Start = time.Time{}
 		}
-		r.Service, r.Instance = f.Service, ""
+		if f.By&store.ByInstance == 0 {
+			r.Instance = ""
+		}
+		r.Service = f.Service
 		sel = append(sel, r)
 	}
 	out := store.Aggregate(sel)
@@ -76,15 +79,18 @@ func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 		if x.Version != y.Version {
 			return x.Version < y.Version
 		}
-		return x.Hour.Before(y.Hour)
+		if !x.Hour.Equal(y.Hour) {
+			return x.Hour.Before(y.Hour)
+		}
+		return x.Instance < y.Instance
 	})
 	return out
 }
 
 func sameRollup(g, w store.Rollup) string {
-	if g.Service != w.Service || g.Endpoint != w.Endpoint || g.Version != w.Version || !g.Hour.Equal(w.Hour) || g.Instance != "" {
-		return fmt.Sprintf("group %q/%q/%q/%v/%q, want %q/%q/%q/%v", g.Service, g.Endpoint, g.Version, g.Hour, g.Instance,
-			w.Service, w.Endpoint, w.Version, w.Hour)
+	if g.Service != w.Service || g.Endpoint != w.Endpoint || g.Version != w.Version || !g.Hour.Equal(w.Hour) || g.Instance != w.Instance {
+		return fmt.Sprintf("group %q/%q/%q/%v/%q, want %q/%q/%q/%v/%q", g.Service, g.Endpoint, g.Version, g.Hour, g.Instance,
+			w.Service, w.Endpoint, w.Version, w.Hour, w.Instance)
 	}
 	if g.Count != w.Count || g.Errors != w.Errors || g.Status != w.Status || g.Sum != w.Sum || g.Min != w.Min || g.Max != w.Max {
 		return fmt.Sprintf("%s/%s/%v: count=%d errors=%d status=%v sum=%v min=%v max=%v, want count=%d errors=%d status=%v sum=%v min=%v max=%v",
@@ -123,6 +129,11 @@ func testSumRollups(t *testing.T, s store.Store) {
 		{"window by endpoint", store.SumFilter{Service: "svc", Since: since, Until: until, By: store.ByEndpoint}},
 		{"other service", store.SumFilter{Service: "other", By: store.ByEndpoint, Hist: true}},
 		{"one endpoint of every service", store.SumFilter{Endpoint: "GET /a", By: store.ByHour, Hist: true}},
+		{"by instance", store.SumFilter{Service: "svc", By: store.ByInstance, Hist: true}},
+		{"one endpoint by instance", store.SumFilter{Service: "svc", Endpoint: "GET /b", By: store.ByInstance, Hist: true}},
+		{"by endpoint and instance", store.SumFilter{Service: "svc", By: store.ByEndpoint | store.ByInstance}},
+		{"window by hour and instance", store.SumFilter{Service: "svc", Since: since, Until: until, By: store.ByHour | store.ByInstance, Hist: true}},
+		{"by all four", store.SumFilter{Service: "svc", By: store.ByEndpoint | store.ByVersion | store.ByHour | store.ByInstance, Hist: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

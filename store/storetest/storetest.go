@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"SumRollups", testSumRollups},
 		{"SumRollupsEmpty", testSumRollupsEmpty},
 		{"Timings", testTimings},
+		{"Instances", testInstances},
 		{"UsersRoundTrip", testUsersRoundTrip},
 		{"Sessions", testSessions},
 		{"SettingsFirstWins", testSettingsFirstWins},
