@@ -49,6 +49,10 @@ type Dashboard struct {
 	pruner   *retention.Pruner
 	mon      *outlier.Monitor // outliers, profiler (levels 2, 3) and panics
 
+	// The goroutine that reads levels set elsewhere (levels.go).
+	stopLevels context.CancelFunc
+	levelsDone chan struct{}
+
 	version       string
 	versionSource version.Source
 	groupBy       func(*http.Request) string
@@ -146,6 +150,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
 		Logger: log,
 	})
+	d.startLevelRefresh(c.LevelRefresh)
 	db := store.Redact(c.Database)
 	if !d.ownStore {
 		db = "(Config.Store)"
@@ -384,6 +389,8 @@ func (d *Dashboard) loadLevels(ctx context.Context, s store.Store) error {
 // samples were lost. Close is safe to call more than once.
 func (d *Dashboard) Close(ctx context.Context) error {
 	d.closeOnce.Do(func() {
+		d.stopLevels()
+		<-d.levelsDone
 		d.pruner.Close()
 		d.closeErr = d.rec.Close(ctx)
 		d.closeErr = errors.Join(d.closeErr, d.mon.Close(ctx), d.closeStore())

@@ -52,6 +52,10 @@ type registry struct {
 	recent       [64]atomic.Pointer[endpoint]
 	mu           sync.Mutex
 	defaultLevel int
+	// changes counts the levels set here (SetLevel), under mu, so that a
+	// refresh that read the database before such a change does not undo
+	// it.
+	changes uint64
 	// created is called, under mu, for each endpoint the request path
 	// meets for the first time, to store it.
 	created func(e store.Endpoint)
@@ -82,25 +86,66 @@ func (g *registry) setCreated(created func(store.Endpoint)) {
 func (g *registry) load(stored []store.Endpoint) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	old := *g.m.Load()
-	m := make(map[string]*endpoint, len(old)+len(stored))
-	for k, v := range old {
-		m[k] = v
+	g.loadLocked(stored)
+}
+
+// changeCount returns the number of levels set here so far, to pass to
+// refresh.
+func (g *registry) changeCount() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.changes
+}
+
+// refresh takes the stored levels, read from the database after
+// changeCount returned changes, unless a level was set here since: the
+// read may predate that change, and the next refresh will see it.
+func (g *registry) refresh(stored []store.Endpoint, changes uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.changes == changes {
+		g.loadLocked(stored)
 	}
+}
+
+// setLevel sets e's level and counts the change.
+func (g *registry) setLevel(e *endpoint, level int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	was := e.level.Swap(int32(level))
+	g.changed(e, int(was), level)
+	g.changes++
+}
+
+// loadLocked sets the levels of known endpoints and adds the others. The
+// map is copied only when a name is new, so that a refresh that finds
+// nothing new costs no allocation.
+func (g *registry) loadLocked(stored []store.Endpoint) {
+	old := *g.m.Load()
+	var m map[string]*endpoint
 	for _, s := range stored {
-		if e := m[s.Name]; e != nil {
-			old := e.level.Swap(int32(s.Level))
-			g.changed(e, int(old), s.Level)
+		if e := old[s.Name]; e != nil {
+			was := e.level.Swap(int32(s.Level))
+			g.changed(e, int(was), s.Level)
 			continue
 		}
-		if len(m) >= maxEndpoints {
+		if m == nil {
+			m = make(map[string]*endpoint, len(old)+len(stored))
+			for k, v := range old {
+				m[k] = v
+			}
+		}
+		if e := m[s.Name]; e != nil || len(m) >= maxEndpoints {
 			continue
 		}
 		e := newEndpoint(s.Name, s.Level)
 		m[s.Name] = e
 		g.changed(e, store.LevelOff, s.Level)
 	}
-	g.m.Store(&m)
+	if m != nil {
+		fresh := m // only this branch allocates the pointer Store takes
+		g.m.Store(&fresh)
+	}
 }
 
 // get returns the state of the endpoint called name, creating it with the

@@ -94,8 +94,7 @@ func (d *Dashboard) SetLevel(ctx context.Context, endpoint string, level int) er
 	if err := d.store.SetLevel(ctx, d.cfg.Service, endpoint, level); err != nil {
 		return fmt.Errorf("dashboard: storing level of %q: %w", endpoint, err)
 	}
-	old := e.level.Swap(int32(level))
-	d.mon.LevelChanged(&e.watch, int(old), level)
+	d.eps.setLevel(e, level)
 	return nil
 }
 

@@ -38,6 +38,8 @@ type Config struct {
 	OutlierCapturesPerMinute int           // OUTLIER_CAPTURES_PER_MINUTE: rate limit of captures
 	OutlierRedact            []string      // OUTLIER_REDACT: extra secret names and /patterns/
 
+	LevelRefresh time.Duration // LEVEL_REFRESH_INTERVAL: how often levels are read, 0 at start only
+
 	// Entries has one entry per key, in the order of Keys, for a settings page.
 	Entries []Entry
 	// Warnings are worth logging once: ignored Flask keys, unknown DASHBOARD_* variables,

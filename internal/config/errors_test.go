@@ -39,6 +39,8 @@ func TestLoadErrors(t *testing.T) {
 			wantMsg: []string{"want a duration from 10ms to 1h0m0s"}},
 		{name: "duration out of range", env: []string{"DASHBOARD_FLUSH_INTERVAL=2h"}, wantKey: "FLUSH_INTERVAL", wantSource: "env DASHBOARD_FLUSH_INTERVAL",
 			wantMsg: []string{"want a duration"}},
+		{name: "level refresh too often", env: []string{"DASHBOARD_LEVEL_REFRESH_INTERVAL=10ms"}, wantKey: "LEVEL_REFRESH_INTERVAL", wantSource: "env DASHBOARD_LEVEL_REFRESH_INTERVAL",
+			wantMsg: []string{"want a duration from 100ms to 1h", "or 0 to read levels at start only"}},
 		{name: "sampling period too long", file: "[dashboard]\nSAMPLING_PERIOD=2000\n", wantKey: "SAMPLING_PERIOD", wantSource: "FILE", wantLine: 2,
 			wantMsg: []string{"want milliseconds from 1 to 1000"}},
 		{name: "sampling period bad", code: map[string]string{"SAMPLING_PERIOD": "fast"}, wantKey: "SAMPLING_PERIOD", wantSource: "code",

@@ -237,6 +237,19 @@ func keyTable() []keyDef {
 			field: "OutlierRedact",
 			set:   func(c *Config, v string) (err error) { c.OutlierRedact, err = parseRedact(v); return err },
 		},
+		{
+			Key: Key{Name: "LEVEL_REFRESH_INTERVAL", Default: "5s",
+				Description: "How often the endpoints' monitoring levels are read from the database, so that a level set on another instance or in gmd serve takes effect here: a Go duration from 100ms to 1h, or 0 to read them at start only."},
+			field: "LevelRefresh",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(strings.TrimSpace(v))
+				if err != nil || d != 0 && (d < 100*time.Millisecond || d > time.Hour) {
+					return errors.New("want a duration from 100ms to 1h, such as 5s, or 0 to read levels at start only")
+				}
+				c.LevelRefresh = d
+				return nil
+			},
+		},
 	}
 }
 

@@ -36,6 +36,7 @@ func exampleValues() map[string]string {
 		"OUTLIER_MIN_DURATION":        "50ms",
 		"OUTLIER_CAPTURES_PER_MINUTE": "60",
 		"OUTLIER_REDACT":              "X-Tenant, /^x-internal-/",
+		"LEVEL_REFRESH_INTERVAL":      "1m",
 	}
 }
 

@@ -34,6 +34,7 @@ func TestLoadDefaults(t *testing.T) {
 		OutlierMinRequests:       20,
 		OutlierMinDuration:       10 * time.Millisecond,
 		OutlierCapturesPerMinute: 10,
+		LevelRefresh:             5 * time.Second,
 		Entries:                  c.Entries,
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -73,6 +74,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{"env over file", "[dashboard]\nMONITOR_LEVEL=2\n", []string{"DASHBOARD_MONITOR_LEVEL=3"}, nil, "MONITOR_LEVEL", 3, "3", "env DASHBOARD_MONITOR_LEVEL"},
 		{"code over env", "[dashboard]\nMONITOR_LEVEL=2\n", []string{"DASHBOARD_MONITOR_LEVEL=3"}, map[string]string{"MONITOR_LEVEL": "0"}, "MONITOR_LEVEL", 0, "0", "code"},
 		{"code over default", "", nil, map[string]string{"QUEUE_SIZE": "10"}, "QUEUE_SIZE", 10, "10", "code"},
+		{"level refresh off", "", []string{"DASHBOARD_LEVEL_REFRESH_INTERVAL=0"}, nil, "LEVEL_REFRESH_INTERVAL", time.Duration(0), "0", "env DASHBOARD_LEVEL_REFRESH_INTERVAL"},
 		{"env over default", "", []string{"DASHBOARD_QUEUE_SIZE=20"}, nil, "QUEUE_SIZE", 20, "20", "env DASHBOARD_QUEUE_SIZE"},
 		{"empty env is unset", "[dashboard]\nQUEUE_SIZE=30\n", []string{"DASHBOARD_QUEUE_SIZE="}, nil, "QUEUE_SIZE", 30, "30", "FILE:2"},
 		{"later env duplicate wins", "", []string{"DASHBOARD_QUEUE_SIZE=1", "DASHBOARD_QUEUE_SIZE=2"}, nil, "QUEUE_SIZE", 2, "2", "env DASHBOARD_QUEUE_SIZE"},
