@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -14,7 +16,7 @@ type exportData struct {
 }
 
 func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRowsFrom(r.Context(), nil, nil) // names only
+	rows, err := s.endpointRowsFrom(r.Context(), s.shownOf(r), nil, nil) // names only
 	if err != nil {
 		return err
 	}
@@ -26,23 +28,72 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) er
 }
 
 type settingsData struct {
-	Entries       []config.Entry
+	Entries []config.Entry
+	// Recorder is set when the page shows the running dashboard's own
+	// service: Stats, Version and VersionSource are its.
+	Recorder      bool
 	Stats         RecorderStats
-	Counters      []store.Counter
 	Version       string
 	VersionSource string
 	Link          string
+	// Instances of the shown service with their stored counters, one
+	// column per counter name: listed when there are several, when a
+	// counter was stored, or for another service than the own.
+	CounterNames  []string
+	Instances     []instanceHealth
+	ShowInstances bool
+}
+
+// instanceHealth is an instance's requests and the counters its recorder
+// stored (samples dropped, and why).
+type instanceHealth struct {
+	query.InstanceSummary
+	Counters []int64 // in the order of settingsData.CounterNames
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	counters, err := s.store.Counters(r.Context(), s.service)
-	if err != nil {
+	sv := s.shownOf(r)
+	d := settingsData{Entries: s.cfg.Entries, Recorder: sv.Own, Link: s.link}
+	if sv.Own {
+		d.Stats, d.Version, d.VersionSource = s.opts.Stats(), s.opts.Version, s.opts.VersionSource
+	}
+	var err error
+	if d.Instances, d.CounterNames, err = s.instanceHealth(r, sv); err != nil {
 		return err
 	}
-	return s.render(w, r, u, http.StatusOK, "settings", "Settings", settingsData{
-		Entries: s.cfg.Entries, Stats: s.opts.Stats(), Counters: counters,
-		Version: s.opts.Version, VersionSource: s.opts.VersionSource, Link: s.link,
-	})
+	d.ShowInstances = len(d.Instances) > 1 || len(d.CounterNames) > 0 || !sv.Own
+	return s.render(w, r, u, http.StatusOK, "settings", "Settings", d)
+}
+
+// instanceHealth lists the shown service's instances with their stored
+// counters.
+func (s *Server) instanceHealth(r *http.Request, sv *shown) ([]instanceHealth, []string, error) {
+	ins, err := query.Instances(r.Context(), s.scope(sv), query.Window{})
+	if err != nil {
+		return nil, nil, err
+	}
+	counters, err := s.store.Counters(r.Context(), sv.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	values := map[[2]string]int64{}
+	for _, c := range counters {
+		if !slices.Contains(names, c.Name) {
+			names = append(names, c.Name)
+		}
+		values[[2]string{c.Instance, c.Name}] += c.Value
+	}
+	slices.Sort(names)
+	out := make([]instanceHealth, 0, len(ins))
+	for _, in := range ins {
+		h := instanceHealth{InstanceSummary: in, Counters: make([]int64, len(names))}
+		for i, n := range names {
+			h.Counters[i] = values[[2]string{in.Name, n}]
+		}
+		out = append(out, h)
+	}
+	return out, names, nil
 }
 
 type usersData struct {

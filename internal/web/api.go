@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) 
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRows(r.Context(), win, false)
+	rows, err := s.endpointRows(r.Context(), s.shownOf(r), win, false)
 	if err != nil {
 		return err
 	}
@@ -71,12 +72,14 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) 
 	return nil
 }
 
-// apiSetLevel takes {"endpoint": NAME, "level": N} as JSON.
+// apiSetLevel takes {"endpoint": NAME, "level": N} as JSON, with
+// "service" for another service than the default (or ?service=).
 func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return errorf(http.StatusUnsupportedMediaType, "send the body as application/json: {\"endpoint\": NAME, \"level\": N}")
 	}
 	var body struct {
+		Service  *string `json:"service"`
 		Endpoint *string `json:"endpoint"`
 		Level    *int    `json:"level"`
 	}
@@ -94,10 +97,17 @@ func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) e
 	if body.Level == nil {
 		return errorf(http.StatusBadRequest, "parameter level: missing (want 0, 1, 2 or 3)")
 	}
-	if err := s.setLevel(r, u, *body.Endpoint, *body.Level); err != nil {
+	sv := s.shownOf(r)
+	if body.Service != nil {
+		var err error
+		if sv, err = s.resolveService(r.Context(), *body.Service); err != nil {
+			return err
+		}
+	}
+	if err := s.setLevel(r, u, sv, *body.Endpoint, *body.Level); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"endpoint": *body.Endpoint, "level": *body.Level})
+	writeJSON(w, http.StatusOK, map[string]any{"service": sv.Name, "endpoint": *body.Endpoint, "level": *body.Level})
 	return nil
 }
 
@@ -122,11 +132,12 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 	if err != nil {
 		return err
 	}
-	rus, err := s.sum(r.Context(), "", win, store.ByVersion, true)
+	sv := s.shownOf(r)
+	rus, err := s.sum(r.Context(), sv, "", win, store.ByVersion, true)
 	if err != nil {
 		return err
 	}
-	rows, err := s.versionRows(r, rus)
+	rows, err := s.versionRows(r, sv, rus)
 	if err != nil {
 		return err
 	}
@@ -134,6 +145,47 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 	for _, v := range rows {
 		med, p95 := v.Quantiles()
 		out = append(out, apiVersion{Version: v.Name, FirstSeen: apiTime(v.FirstSeen), Hits: v.Hits, MedianMS: millis(med), P95MS: millis(p95)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type apiService struct {
+	Service string `json:"service"`
+	// Default is the service the other routes show without a service
+	// parameter.
+	Default   bool          `json:"default"`
+	Instances []apiInstance `json:"instances"`
+}
+
+type apiInstance struct {
+	Instance  string  `json:"instance"`
+	Hits      int64   `json:"hits"`
+	Errors    int64   `json:"errors"`
+	FirstSeen apiTime `json:"first_seen"`
+	LastSeen  apiTime `json:"last_seen"`
+}
+
+// apiServices lists every service of the database with its instances and
+// their requests over all time, or since/until.
+func (s *Server) apiServices(w http.ResponseWriter, r *http.Request, _ *login) error {
+	win, err := s.windowParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	sv := s.shownOf(r)
+	all, err := query.Services(r.Context(), s.scope(sv), win.query())
+	if err != nil {
+		return err
+	}
+	out := make([]apiService, 0, len(all))
+	for _, svc := range all {
+		a := apiService{Service: svc.Name, Default: svc.Name == sv.Default, Instances: make([]apiInstance, 0, len(svc.Instances))}
+		for _, in := range svc.Instances {
+			a.Instances = append(a.Instances, apiInstance{Instance: in.Name, Hits: in.Hits, Errors: in.Errors,
+				FirstSeen: apiTime(in.FirstSeen), LastSeen: apiTime(in.LastSeen)})
+		}
+		out = append(out, a)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -12,9 +12,8 @@ import (
 // user (Config.GroupBy) and per client IP, box plots of durations and a
 // bubble plot of the average duration per version. With many users or
 // IPs, query picks the busiest and the slowest, and the note says so.
-func (s *Server) callerCharts(r *http.Request, endpoint string, w window) ([]Chart, error) {
-	sc := query.Scope{Store: s.store, Service: s.service, Loc: s.loc(), Now: s.now()}
-	c, err := query.EndpointCallers(r.Context(), sc, endpoint, query.Window{Since: w.since, Until: w.until}, query.CallerOptions{})
+func (s *Server) callerCharts(r *http.Request, sv *shown, endpoint string, w window) ([]Chart, error) {
+	c, err := query.EndpointCallers(r.Context(), s.scope(sv), endpoint, query.Window{Since: w.since, Until: w.until}, query.CallerOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -31,9 +31,10 @@ type apiRow struct {
 	Version    string  `json:"version"`
 	Group      string  `json:"group"`
 	IP         string  `json:"ip"`
+	Instance   string  `json:"instance"`
 }
 
-var csvHeader = []string{"id", "time", "endpoint", "method", "status", "duration_ms", "version", "group", "ip"}
+var csvHeader = []string{"id", "time", "endpoint", "method", "status", "duration_ms", "version", "group", "ip", "instance"}
 
 // apiRequests streams raw rows as JSON or CSV.
 //
@@ -68,12 +69,11 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 	if limit > 0 && format != "json" {
 		return errorf(http.StatusBadRequest, "parameter limit: paging is for format=json; CSV downloads are whole")
 	}
-	f := store.RequestFilter{Service: s.service, Endpoint: q.Get("endpoint"), Since: win.since, Until: win.until, AfterID: after}
+	sv := s.shownOf(r)
+	f := store.RequestFilter{Service: sv.Name, Endpoint: q.Get("endpoint"), Since: win.since, Until: win.until, AfterID: after}
 	if f.Endpoint != "" {
-		if _, ok := s.opts.Level(f.Endpoint); !ok {
-			if err := s.knownEndpoint(r, f.Endpoint); err != nil {
-				return err
-			}
+		if err := s.knownEndpoint(r, sv, f.Endpoint); err != nil {
+			return err
 		}
 	}
 	if limit > 0 {
@@ -99,7 +99,7 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 			rec[2], rec[3] = csvSafe(x.Endpoint), csvSafe(x.Method)
 			rec[4] = strconv.Itoa(x.Status)
 			rec[5] = strconv.FormatFloat(millis(x.Duration), 'f', -1, 64)
-			rec[6], rec[7], rec[8] = csvSafe(x.Version), csvSafe(x.Group), csvSafe(x.IP)
+			rec[6], rec[7], rec[8], rec[9] = csvSafe(x.Version), csvSafe(x.Group), csvSafe(x.IP), csvSafe(x.Instance)
 			return cw.Write(rec)
 		}
 		finish = func() error { cw.Flush(); return cw.Error() }
@@ -146,7 +146,7 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 
 func rowOf(x *store.Request) apiRow {
 	return apiRow{ID: x.ID, Time: apiTime(x.Start), Endpoint: x.Endpoint, Method: x.Method, Status: x.Status,
-		DurationMS: millis(x.Duration), Version: x.Version, Group: x.Group, IP: x.IP}
+		DurationMS: millis(x.Duration), Version: x.Version, Group: x.Group, IP: x.IP, Instance: x.Instance}
 }
 
 // csvSafe keeps a spreadsheet from reading a recorded value as a formula
@@ -183,18 +183,4 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, f store.Re
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// knownEndpoint answers 404 for an endpoint name the store does not know.
-func (s *Server) knownEndpoint(r *http.Request, name string) error {
-	eps, err := s.store.Endpoints(r.Context(), s.service)
-	if err != nil {
-		return err
-	}
-	for _, e := range eps {
-		if e.Name == store.Clip(name) {
-			return nil
-		}
-	}
-	return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 }

@@ -59,6 +59,8 @@ type fixture struct {
 	mu     sync.Mutex
 	levels map[string]int
 	now    time.Time
+
+	standalone bool // a UI without a service of its own, as gmd serve's
 }
 
 // newFixture builds a UI with an admin and a guest. settings override
@@ -73,6 +75,21 @@ func newFixture(t testing.TB, settings map[string]string) *fixture {
 	f := &fixture{t: t, store: st, logs: &syncBuffer{}, levels: map[string]int{},
 		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)}
 	f.start(settings)
+	return f
+}
+
+// newStandaloneFixture builds a UI as gmd serve runs it: no service of its
+// own, no recorder.
+func newStandaloneFixture(t testing.TB) *fixture {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := &fixture{t: t, store: st, logs: &syncBuffer{}, levels: map[string]int{},
+		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC), standalone: true}
+	f.start(nil)
 	return f
 }
 
@@ -114,10 +131,11 @@ func (f *fixture) start(settings map[string]string) {
 			f.levels[name] = level
 			return nil
 		},
-		Stats:  func() RecorderStats { return RecorderStats{Written: 4242, DroppedQueue: 7, LastError: "disk <full>"} },
-		Logger: slog.New(slog.NewTextHandler(f.logs, nil)),
-		Now:    f.clock,
-		hash:   testHash,
+		Stats:      func() RecorderStats { return RecorderStats{Written: 4242, DroppedQueue: 7, LastError: "disk <full>"} },
+		Logger:     slog.New(slog.NewTextHandler(f.logs, nil)),
+		Now:        f.clock,
+		Standalone: f.standalone,
+		hash:       testHash,
 	})
 	if err != nil {
 		f.t.Fatal(err)

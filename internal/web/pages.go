@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -29,19 +30,24 @@ type overviewData struct {
 	Rows   []endpointRow
 	Total  summary
 	Charts []Chart
+	// Instances of the service, with their requests and last request:
+	// listed when there are several, or in gmd serve.
+	Instances     []query.InstanceSummary
+	ShowInstances bool
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	sv := s.shownOf(r)
 	// The recent hours serve the table's recent counts and the charts.
-	totals, err := s.sum(r.Context(), "", window{}, store.ByEndpoint, true)
+	totals, err := s.sum(r.Context(), sv, "", window{}, store.ByEndpoint, true)
 	if err != nil {
 		return err
 	}
-	hours, err := s.recentHours(r.Context(), "")
+	hours, err := s.recentHours(r.Context(), sv, "")
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), totals, hours)
+	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, hours)
 	if err != nil {
 		return err
 	}
@@ -51,7 +57,16 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) 
 		d.Total.Errors += rows[i].Errors
 	}
 	d.Charts = s.overviewCharts(hours)
+	if d.Instances, err = query.Instances(r.Context(), s.scope(sv), query.Window{}); err != nil {
+		return err
+	}
+	d.ShowInstances = len(d.Instances) > 1 || !sv.Own
 	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
+}
+
+// scope is what the query package reads for the shown service.
+func (s *Server) scope(sv *shown) query.Scope {
+	return query.Scope{Store: s.store, Service: sv.Name, Loc: s.loc(), Now: s.now()}
 }
 
 type endpointsData struct {
@@ -65,12 +80,13 @@ type note struct{ Notice, Problem string }
 func (n note) notice() (string, string) { return n.Notice, n.Problem }
 
 func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	sv := s.shownOf(r)
 	// Counts only: no histograms to sum.
-	totals, err := s.sum(r.Context(), "", window{}, store.ByEndpoint, false)
+	totals, err := s.sum(r.Context(), sv, "", window{}, store.ByEndpoint, false)
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), totals, nil)
+	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, nil)
 	if err != nil {
 		return err
 	}
@@ -84,25 +100,36 @@ func (s *Server) levelForm(w http.ResponseWriter, r *http.Request, u *login) err
 	if err != nil {
 		return err
 	}
-	if err := s.setLevel(r, u, name, int(level)); err != nil {
+	sv := s.shownOf(r)
+	if err := s.setLevel(r, u, sv, name, int(level)); err != nil {
 		return err
 	}
 	s.flash(w, r, "Level of "+name+" set to "+levelNames[level]+".")
-	http.Redirect(w, r, s.link+"/endpoints", http.StatusSeeOther)
+	http.Redirect(w, r, s.pageURL(sv, "/endpoints"), http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) setLevel(r *http.Request, u *login, name string, level int) error {
-	if _, ok := s.opts.Level(name); !ok || name == "" {
-		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+// setLevel changes the level of an endpoint of the shown service: through
+// the running dashboard for its own service (at once, and stored), in the
+// database for any other (whose instances read it within their
+// LEVEL_REFRESH_INTERVAL).
+func (s *Server) setLevel(r *http.Request, u *login, sv *shown, name string, level int) error {
+	if err := s.knownEndpoint(r, sv, name); err != nil {
+		return err
 	}
 	if level < store.LevelOff || level > store.MaxLevel {
 		return errorf(http.StatusBadRequest, "parameter level: want 0, 1, 2 or 3")
 	}
-	if err := s.opts.SetLevel(r.Context(), name, level); err != nil {
+	var err error
+	if _, running := s.opts.Level(name); sv.Own && running {
+		err = s.opts.SetLevel(r.Context(), name, level)
+	} else {
+		err = s.storeLevel(r.Context(), sv, name, level)
+	}
+	if err != nil {
 		return err
 	}
-	s.log.Info("dashboard: level changed", "endpoint", name, "level", level, "by", u.Name)
+	s.log.Info("dashboard: level changed", "service", sv.Name, "endpoint", name, "level", level, "by", u.Name)
 	return nil
 }
 
@@ -112,6 +139,8 @@ type endpointData struct {
 	Versions []versionRow
 	Status   []statusRow
 	Charts   []Chart
+	// Instances that served the endpoint in the range, when several did.
+	Instances []query.InstanceBox
 }
 
 type statusRow struct {
@@ -121,6 +150,7 @@ type statusRow struct {
 }
 
 func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	sv := s.shownOf(r)
 	q := r.URL.Query()
 	name := q.Get("name")
 	win, key, err := s.pageWindow(q, "30d")
@@ -130,11 +160,11 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 	if name == "" {
 		return errorf(http.StatusNotFound, "no endpoint named \"\"")
 	}
-	totals, err := s.sum(r.Context(), name, win, store.ByEndpoint, true)
+	totals, err := s.sum(r.Context(), sv, name, win, store.ByEndpoint, true)
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), totals, nil)
+	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, nil)
 	if err != nil {
 		return err
 	}
@@ -149,28 +179,34 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	}
 	d.Range = s.rangeView(key)
-	perVersion, err := s.sum(r.Context(), name, win, store.ByVersion, true)
+	perVersion, err := s.sum(r.Context(), sv, name, win, store.ByVersion, true)
 	if err != nil {
 		return err
 	}
-	if d.Versions, err = s.versionRows(r, perVersion); err != nil {
+	if d.Versions, err = s.versionRows(r, sv, perVersion); err != nil {
 		return err
+	}
+	if d.Instances, err = query.EndpointInstances(r.Context(), s.scope(sv), name, win.query()); err != nil {
+		return err
+	}
+	if len(d.Instances) < 2 {
+		d.Instances = nil // the figures above say it all
 	}
 	for i, label := range []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"} {
 		if n := d.Row.Status[i]; n > 0 {
 			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
 		}
 	}
-	hours, err := s.recentHours(r.Context(), name)
+	hours, err := s.recentHours(r.Context(), sv, name)
 	if err != nil {
 		return err
 	}
-	statusHours, err := s.sum(r.Context(), name, win, store.ByHour, false)
+	statusHours, err := s.sum(r.Context(), sv, name, win, store.ByHour, false)
 	if err != nil {
 		return err
 	}
 	d.Charts = s.endpointCharts(hours, statusHours, win, d.Versions)
-	callers, err := s.callerCharts(r, name, win)
+	callers, err := s.callerCharts(r, sv, name, win)
 	if err != nil {
 		return err
 	}
@@ -187,8 +223,8 @@ type versionRow struct {
 
 // versionRows folds rollups per version, newest version first; versions
 // without requests in rus are listed too when rus covers all endpoints.
-func (s *Server) versionRows(r *http.Request, rus []store.Rollup) ([]versionRow, error) {
-	vs, err := s.store.Versions(r.Context(), s.service)
+func (s *Server) versionRows(r *http.Request, sv *shown, rus []store.Rollup) ([]versionRow, error) {
+	vs, err := s.store.Versions(r.Context(), sv.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -232,16 +268,17 @@ type versionCell struct {
 }
 
 func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) error {
+	sv := s.shownOf(r)
 	win, key, err := s.pageWindow(r.URL.Query(), "all")
 	if err != nil {
 		return err
 	}
-	rus, err := s.sum(r.Context(), "", win, store.ByEndpoint|store.ByVersion, true)
+	rus, err := s.sum(r.Context(), sv, "", win, store.ByEndpoint|store.ByVersion, true)
 	if err != nil {
 		return err
 	}
 	d := versionsData{Range: s.rangeView(key)}
-	if d.Versions, err = s.versionRows(r, rus); err != nil {
+	if d.Versions, err = s.versionRows(r, sv, rus); err != nil {
 		return err
 	}
 	per := fold(rus, func(ru *store.Rollup) string { return ru.Endpoint + "\x00" + ru.Version })

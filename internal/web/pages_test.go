@@ -74,7 +74,7 @@ func TestOverviewCounts(t *testing.T) {
 	}
 	reqs = append(reqs, req("GET /a", f.now.Add(-20*24*time.Hour), 100*time.Millisecond)) // 20 days ago
 	f.record(reqs...)
-	rows, err := f.srv.endpointRows(t.Context(), window{}, true)
+	rows, err := f.srv.endpointRows(t.Context(), &shown{Name: "svc", Own: true}, window{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,17 +50,59 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 
 // view is what every page template gets.
 type view struct {
-	Title   string
-	Active  string // path of the nav entry to highlight
-	User    *login
-	Service string
-	Version string
-	Link    string
-	Nav     []navItem
-	Zone    string
-	Notice  string // a message after a change
-	Problem string // what went wrong with a form
-	Data    any
+	Title  string
+	Active string // path of the nav entry to highlight
+	User   *login
+	// Service is the service the page shows; Services every service of
+	// the database, which the picker lists when there are several.
+	Service  string
+	Services []string
+	Version  string // the running service's version, on its own pages
+	Link     string
+	Nav      []navItem
+	Zone     string
+	Notice   string // a message after a change
+	Problem  string // what went wrong with a form
+	Data     any
+	param    string // the service parameter links carry, "" for the default
+}
+
+// URL is the path of a page under the link for the service shown, with
+// the query pairs kv: {{$.URL "/endpoint" "name" .Name}}.
+func (v *view) URL(path string, kv ...string) string { return pageURL(v.Link, v.param, path, kv...) }
+
+// ServiceParam is the service parameter forms carry, "" for the default.
+func (v *view) ServiceParam() string { return v.param }
+
+// PickerPath is where the service picker goes: the page's menu entry, or
+// the overview from a page that is not in the menu.
+func (v *view) PickerPath() string {
+	for _, it := range v.Nav {
+		if it.Path == v.Active {
+			return v.Active
+		}
+	}
+	return "/"
+}
+
+// RangeForm gives the range selector the parameters to keep, the service
+// among them.
+func (v *view) RangeForm(rv rangeView, keep ...string) any {
+	if v.param != "" {
+		keep = append(keep, "service", v.param)
+	}
+	return rangeForm(rv, keep...)
+}
+
+func rangeForm(rv rangeView, keep ...string) any {
+	m := map[string]string{}
+	for i := 0; i+1 < len(keep); i += 2 {
+		m[keep[i]] = keep[i+1]
+	}
+	return struct {
+		Range rangeView
+		Keep  map[string]string
+	}{rv, m}
 }
 
 // render writes a page. It executes into a buffer first, so a template
@@ -70,8 +112,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status
 	if t == nil {
 		return fmt.Errorf("web: no template %q", name)
 	}
-	v := &view{Title: title, Active: activeOf(r, s.link), User: u, Service: s.service, Version: s.opts.Version,
-		Link: s.link, Nav: s.nav(u), Zone: s.loc().String(), Data: data}
+	sv := s.shownOf(r)
+	v := &view{Title: title, Active: activeOf(r, s.link), User: u, Service: sv.Name, Services: sv.Services,
+		Link: s.link, Nav: s.nav(u), Zone: s.loc().String(), Data: data, param: sv.Param}
+	if sv.Own {
+		v.Version = s.opts.Version
+	}
 	if n, ok := data.(interface{ notice() (string, string) }); ok {
 		v.Notice, v.Problem = n.notice()
 	}
@@ -122,6 +168,7 @@ func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"when":   s.formatTime,
 		"ms":     formatMillis,
+		"msf":    func(ms float64) string { return formatMillis(time.Duration(ms * float64(time.Millisecond))) },
 		"pct":    func(f float64) string { return formatFloat(100*f, 2) + "%" },
 		"num":    formatCount,
 		"static": func(name string) string { return s.link + "/static/" + name + "?v=" + s.static.version(name) },
@@ -137,17 +184,9 @@ func (s *Server) funcs() template.FuncMap {
 		"mulf":      func(a, b float64) float64 { return a * b },
 		"int64":     func(n int) int64 { return int64(n) },
 		"unix":      func(t time.Time) int64 { return t.Unix() },
-		// rangeForm gives the range selector the parameters to keep.
-		"rangeForm": func(rv rangeView, keep ...string) any {
-			m := map[string]string{}
-			for i := 0; i+1 < len(keep); i += 2 {
-				m[keep[i]] = keep[i+1]
-			}
-			return struct {
-				Range rangeView
-				Keep  map[string]string
-			}{rv, m}
-		},
+		// rangeForm gives the range selector the parameters to keep;
+		// pages use $.RangeForm, which keeps the service too.
+		"rangeForm": rangeForm,
 	}
 }
 

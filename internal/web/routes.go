@@ -34,6 +34,7 @@ func (s *Server) addRoutes() {
 	s.handle(get, "/report", anyUser, s.ciPage(ci.ReportPage))
 	s.handle(get, "/api/report", anyUser, s.apiReport)
 
+	s.handle(get, "/api/services", anyUser, s.apiServices)
 	s.handle(get, "/api/endpoints", anyUser, s.apiEndpoints)
 	s.handle(post, "/api/endpoints/level", adminOnly, s.apiSetLevel)
 	s.handle(get, "/api/versions", anyUser, s.apiVersions)

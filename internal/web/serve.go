@@ -141,6 +141,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, api, errorf(http.StatusForbidden, "only an admin may do this; you are logged in as a guest"))
 		return
 	}
+	if rt.access != public {
+		var err error
+		if r, err = s.withShown(r, serviceParam(r)); err != nil {
+			s.fail(w, r, api, err)
+			return
+		}
+	}
 	if err := rt.h(w, r, u); err != nil {
 		s.fail(w, r, api, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -71,22 +72,29 @@ func (s summary) ErrorRate() float64 {
 // window selects hours: zero times are open ends.
 type window struct{ since, until time.Time }
 
-// sum reads rollups summed in the database, grouped by the by columns,
-// over the hours w selects (hour resolution: the hour holding since is in).
-func (s *Server) sum(ctx context.Context, endpoint string, w window, by store.Dims, hist bool) ([]store.Rollup, error) {
-	f := store.SumFilter{Service: s.service, Endpoint: endpoint, Until: w.until, By: by, Hist: hist}
+// sum reads the shown service's rollups summed in the database, grouped
+// by the by columns, over the hours w selects (hour resolution: the hour
+// holding since is in).
+func (s *Server) sum(ctx context.Context, sv *shown, endpoint string, w window, by store.Dims, hist bool) ([]store.Rollup, error) {
+	q := w.query()
+	return s.store.SumRollups(ctx, store.SumFilter{Service: sv.Name, Endpoint: endpoint, Since: q.Since, Until: q.Until, By: by, Hist: hist})
+}
+
+// query is the window as the query package takes it: whole hours.
+func (w window) query() query.Window {
+	q := query.Window{Until: w.until}
 	if !w.since.IsZero() {
-		f.Since = store.HourOf(w.since)
+		q.Since = store.HourOf(w.since)
 	}
-	return s.store.SumRollups(ctx, f)
+	return q
 }
 
 // recentHours sums an endpoint's requests (every endpoint's for "") per
 // endpoint and hour over the last 30 days, without histograms: enough for
 // today's and the week's counts, the heatmap and the hourly charts.
-func (s *Server) recentHours(ctx context.Context, endpoint string) ([]store.Rollup, error) {
+func (s *Server) recentHours(ctx context.Context, sv *shown, endpoint string) ([]store.Rollup, error) {
 	g := newDayGrid(s.now(), s.loc(), heatmapDays)
-	return s.sum(ctx, endpoint, window{since: g.since()}, store.ByEndpoint|store.ByHour, false)
+	return s.sum(ctx, sv, endpoint, window{since: g.since()}, store.ByEndpoint|store.ByHour, false)
 }
 
 // fold sums rollups per key.
@@ -116,28 +124,28 @@ type endpointRow struct {
 	summary           // over the selected window (all time by default)
 }
 
-// endpointRows lists every endpoint of the service with its figures over
-// w; with recent, also today's and the last 7 days' requests.
-func (s *Server) endpointRows(ctx context.Context, w window, recent bool) ([]endpointRow, error) {
-	totals, err := s.sum(ctx, "", w, store.ByEndpoint, true)
+// endpointRows lists every endpoint of the shown service with its figures
+// over w; with recent, also today's and the last 7 days' requests.
+func (s *Server) endpointRows(ctx context.Context, sv *shown, w window, recent bool) ([]endpointRow, error) {
+	totals, err := s.sum(ctx, sv, "", w, store.ByEndpoint, true)
 	if err != nil {
 		return nil, err
 	}
 	var hours []store.Rollup
 	if recent {
-		if hours, err = s.recentHours(ctx, ""); err != nil {
+		if hours, err = s.recentHours(ctx, sv, ""); err != nil {
 			return nil, err
 		}
 	}
-	return s.endpointRowsFrom(ctx, totals, hours)
+	return s.endpointRowsFrom(ctx, sv, totals, hours)
 }
 
-// endpointRowsFrom lists every endpoint: those stored, and those the
-// running dashboard knows but has not written yet. totals holds one summed
-// rollup per endpoint; hours, when not nil, the recent hours that today's
-// and the week's counts come from.
-func (s *Server) endpointRowsFrom(ctx context.Context, totals, hours []store.Rollup) ([]endpointRow, error) {
-	eps, err := s.store.Endpoints(ctx, s.service)
+// endpointRowsFrom lists every endpoint of the shown service: those
+// stored, and, for the dashboard's own, those it knows but has not written
+// yet. totals holds one summed rollup per endpoint; hours, when not nil,
+// the recent hours that today's and the week's counts come from.
+func (s *Server) endpointRowsFrom(ctx context.Context, sv *shown, totals, hours []store.Rollup) ([]endpointRow, error) {
+	eps, err := s.store.Endpoints(ctx, sv.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -165,20 +173,22 @@ func (s *Server) endpointRowsFrom(ctx context.Context, totals, hours []store.Rol
 	var out []endpointRow
 	for _, e := range eps {
 		seen[e.Name] = true
-		out = append(out, s.row(e, sums, today, week))
+		out = append(out, s.row(sv, e, sums, today, week))
 	}
-	for _, name := range s.opts.Endpoints() {
-		if !seen[name] {
-			out = append(out, s.row(store.Endpoint{Service: s.service, Name: name}, sums, today, week))
+	if sv.Own {
+		for _, name := range s.opts.Endpoints() {
+			if !seen[name] {
+				out = append(out, s.row(sv, store.Endpoint{Service: sv.Name, Name: name}, sums, today, week))
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-func (s *Server) row(e store.Endpoint, sums map[string]*summary, today, week map[string]int64) endpointRow {
+func (s *Server) row(sv *shown, e store.Endpoint, sums map[string]*summary, today, week map[string]int64) endpointRow {
 	r := endpointRow{Endpoint: e, Level: e.Level, Today: today[e.Name], Week: week[e.Name]}
-	if lv, ok := s.opts.Level(e.Name); ok {
+	if lv, ok := s.opts.Level(e.Name); ok && sv.Own {
 		r.Level = lv // the running value is the effective one
 	}
 	if sm := sums[e.Name]; sm != nil {

@@ -68,6 +68,11 @@ type Options struct {
 	// CI serves the pages of CI results and the version report; nil
 	// builds them on Store.
 	CI *ciweb.Handlers
+	// Standalone is a UI without a service of its own (gmd serve): it
+	// shows every service of the database, changes levels in the
+	// database only (the services' instances read them from there), and
+	// has no recorder. Endpoints, Level, SetLevel and Stats are unused.
+	Standalone bool
 	// Logger receives login failures and the generated admin password.
 	Logger *slog.Logger
 	// Now replaces time.Now in tests.
@@ -94,7 +99,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	static  *staticFiles
 	routes  map[string]map[string]*route
-	service string
+	service string // the dashboard's own service; "" standalone
 
 	initMu sync.Mutex
 	inited atomic.Bool // Init succeeded: keys are set, users seeded
@@ -111,6 +116,9 @@ func New(opts Options) (*Server, error) {
 		opts: opts, cfg: opts.Config, store: opts.Store, link: opts.Link, log: opts.Logger, now: opts.Now,
 		byAddr: newLimiter(20, 10*time.Second, 10000), byUser: newLimiter(10, 30*time.Second, 10000),
 		basic: newBasicCache(256), origin: http.NewCrossOriginProtection(), service: opts.Config.Service,
+	}
+	if opts.Standalone {
+		s.service = ""
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -58,8 +58,9 @@
     svg.addEventListener("mouseleave", function () { tip.hidden = true; });
   });
 
-  // Time range: choosing one asks the server for the page again.
-  document.querySelectorAll("form.range select").forEach(function (sel) {
+  // Time range and service: choosing one asks the server for the page
+  // again.
+  document.querySelectorAll("form.range select, form.picker select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
     const btn = sel.form.querySelector("button");
     if (btn) { btn.hidden = true; }
@@ -74,16 +75,18 @@
       e.preventDefault();
       const level = Number(btn.value);
       const endpoint = form.elements.endpoint.value;
+      const body = { endpoint: endpoint, level: level };
+      if (form.elements.service) { body.service = form.elements.service.value; }
       const link = document.querySelector('meta[name="dashboard-link"]').content;
       form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       fetch(link + "/api/endpoints/level", {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ endpoint: endpoint, level: level })
+        body: JSON.stringify(body)
       }).then(function (resp) {
-        return resp.json().then(function (body) {
-          if (!resp.ok) { throw new Error(body.error || resp.statusText); }
+        return resp.json().then(function (answer) {
+          if (!resp.ok) { throw new Error(answer.error || resp.statusText); }
           form.querySelectorAll("button").forEach(function (b) {
             const on = Number(b.value) === level;
             b.classList.toggle("on", on);
