@@ -3,6 +3,7 @@
 //	gmd demo      run a sample service with traffic and its dashboard
 //	gmd upload    send go test and benchmark results to a dashboard
 //	gmd report    print the version report of a dashboard
+//	gmd serve     the dashboard alone, over a database services write to
 //	gmd version   print gmd's version
 package main
 
@@ -38,6 +39,7 @@ commands:
   demo      run a sample service with 30 days of history and live traffic, and its dashboard
   upload    send go test -json and benchmark results to a dashboard, per version
   report    print what got slower or faster between two versions (--fail for CI)
+  serve     serve the dashboard alone over a database that services write to (PostgreSQL, MySQL, SQLite)
   version   print the version of gmd
 
 Run "gmd <command> -h" for a command's flags.`
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string) error {
 			return reportCmd(ctx, args[1:], env)
 		}
 		return upload(ctx, args[1:], env)
+	case "serve":
+		return serveCmd(ctx, args[1:], serveEnv{environ: os.Environ(), stdout: os.Stdout, stderr: os.Stderr})
 	case "version":
 		return printVersion(os.Stdout)
 	case "-h", "-help", "--help", "help":
