@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,6 +29,9 @@ type Handlers struct {
 	Charts  Charts // nil: BoxCharts
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Keep holds query parameters every link and form of the pages
+	// carries, such as the service the UI shows.
+	Keep url.Values
 }
 
 // Upload returns the handler of POST api/upload. It authenticates by the
@@ -49,10 +53,16 @@ func (h *Handlers) Report() http.Handler {
 		}
 		q := r.URL.Query()
 		for k := range q {
-			if k != "from" && k != "to" {
+			if k != "from" && k != "to" && k != "service" {
 				writeJSON(w, http.StatusBadRequest, problem{"unknown parameter " + quote(k) + ": want from and to (version names)"})
 				return
 			}
+		}
+		// The UI resolves the service parameter and sets Service; a
+		// handler made for one service does not answer for another.
+		if sv := q.Get("service"); sv != "" && sv != h.Service {
+			writeJSON(w, http.StatusBadRequest, problem{"parameter service: this route reports on " + quote(h.Service) + " only"})
+			return
 		}
 		from, to := q.Get("from"), q.Get("to")
 		if len(from) > 4*store.MaxName || len(to) > 4*store.MaxName {

@@ -39,12 +39,15 @@ type BadRequest struct{ Msg string }
 
 func (e *BadRequest) Error() string { return e.Msg }
 
-// pages holds the parsed templates; never changed after start.
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
+// basePages holds the parsed templates, never executed, so that they can
+// be cloned (html/template refuses to clone a template that has run);
+// pages is the copy most pages render with. Neither changes after start.
+var basePages = template.Must(template.New("").Funcs(template.FuncMap{
 	"num":    num,
 	"pct":    pct,
 	"pvalue": pvalue,
 	"query":  query,
+	"keep":   func() url.Values { return nil }, // the Keep of the Handlers that render
 	"short":  shortName,
 	"itoa":   strconv.Itoa,
 	"lower":  strings.ToLower,
@@ -59,9 +62,24 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 }).ParseFS(templateFS, "templates/*.html"))
 
+var pages = template.Must(basePages.Clone())
+
 func (h *Handlers) render(name string, data any) (template.HTML, error) {
+	t := pages
+	if len(h.Keep) > 0 {
+		// Links and forms carry Keep: a copy of the templates whose
+		// functions add it, for this page only.
+		var err error
+		if t, err = basePages.Clone(); err != nil {
+			return "", err
+		}
+		t.Funcs(template.FuncMap{
+			"query": func(kv ...string) template.URL { return queryKeeping(h.Keep, kv...) },
+			"keep":  func() url.Values { return h.Keep },
+		})
+	}
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil // produced by html/template: escaped
@@ -104,13 +122,22 @@ func pvalue(p float64) string {
 	return strconv.FormatFloat(p, 'f', 4, 64)
 }
 
-// query builds a query string from name, value pairs.
-func query(kv ...string) template.URL {
+// query builds a query string from name, value pairs ("" for none).
+func query(kv ...string) template.URL { return queryKeeping(nil, kv...) }
+
+// queryKeeping is query with the parameters of keep added.
+func queryKeeping(keep url.Values, kv ...string) template.URL {
 	v := url.Values{}
+	for k, vs := range keep {
+		v[k] = vs
+	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] != "" {
 			v.Set(kv[i], kv[i+1])
 		}
+	}
+	if len(v) == 0 {
+		return ""
 	}
 	return template.URL("?" + v.Encode())
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
 )
@@ -12,10 +13,10 @@ import (
 // and the menu. The upload API (token only, no cookies) is served in front
 // of the UI, outside sessions and CSRF checks.
 
-// ciPage serves a ciweb page in the layout.
-func (s *Server) ciPage(page func(*http.Request) (ciweb.Page, error)) handler {
+// ciPage serves a ciweb page of the service r shows, in the layout.
+func (s *Server) ciPage(page func(*ciweb.Handlers, *http.Request) (ciweb.Page, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request, u *login) error {
-		p, err := page(r)
+		p, err := page(s.ciFor(r), r)
 		var bad *ciweb.BadRequest
 		switch {
 		case errors.As(err, &bad):
@@ -32,13 +33,24 @@ func (s *Server) ciPage(page func(*http.Request) (ciweb.Page, error)) handler {
 // apiReport serves the version report to logged-in users (CI reads it
 // with the token, in front of the UI).
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, u *login) error {
-	s.ci().Report().ServeHTTP(w, r)
+	s.ciFor(r).Report().ServeHTTP(w, r)
 	return nil
 }
 
-func (s *Server) ci() *ciweb.Handlers {
+// ciFor returns the CI handlers for the service r shows; their links and
+// forms keep its service parameter.
+func (s *Server) ciFor(r *http.Request) *ciweb.Handlers {
+	var h ciweb.Handlers
 	if s.opts.CI != nil {
-		return s.opts.CI
+		h = *s.opts.CI
+	} else {
+		h = ciweb.Handlers{Store: s.store, Log: s.log}
 	}
-	return &ciweb.Handlers{Store: s.store, Service: s.service, Log: s.log}
+	sv := s.shownOf(r)
+	h.Service = sv.Name
+	h.Keep = nil
+	if sv.Param != "" {
+		h.Keep = url.Values{"service": {sv.Param}}
+	}
+	return &h
 }

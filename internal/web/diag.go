@@ -18,9 +18,12 @@ import (
 // profiles. The read models and charts are internal/diag's; these
 // handlers check the parameters and pick the template.
 
-func (s *Server) reader() *diag.Reader { return &diag.Reader{Store: s.store, Service: s.service} }
+// reader reads the diagnostics of the service r shows.
+func (s *Server) reader(r *http.Request) *diag.Reader {
+	return &diag.Reader{Store: s.store, Service: s.shownOf(r).Name}
+}
 
-func (s *Server) diagAPI() *diag.API { return &diag.API{R: s.reader(), Log: s.log} }
+func (s *Server) diagAPI(r *http.Request) *diag.API { return &diag.API{R: s.reader(r), Log: s.log} }
 
 // nameParam reads an endpoint or version name: at most store.MaxName
 // characters of valid UTF-8, "" when absent.
@@ -60,11 +63,14 @@ func (s *Server) outliersPage(w http.ResponseWriter, r *http.Request, u *login) 
 	}
 	d := outliersData{Endpoint: ep}
 	if ep != "" {
-		if d.Level, d.Known = s.opts.Level(ep); !d.Known {
+		if d.Level, d.Known, err = s.level(r.Context(), s.shownOf(r), ep); err != nil {
+			return err
+		}
+		if !d.Known {
 			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(ep))
 		}
 	}
-	if d.List, err = s.reader().Outliers(r.Context(), ep, order, 200); err != nil {
+	if d.List, err = s.reader(r).Outliers(r.Context(), ep, order, 200); err != nil {
 		return err
 	}
 	d.Order = d.List.Order
@@ -89,7 +95,7 @@ func (s *Server) outlierPage(w http.ResponseWriter, r *http.Request, u *login) e
 	if id == 0 {
 		return errorf(http.StatusBadRequest, "parameter id: missing")
 	}
-	o, err := s.reader().Outlier(r.Context(), id)
+	o, err := s.reader(r).Outlier(r.Context(), id)
 	if err != nil {
 		return notFound(err, "no such outlier; it may have been deleted with old data")
 	}
@@ -108,11 +114,11 @@ func (s *Server) errorsPage(w http.ResponseWriter, r *http.Request, u *login) er
 		return err
 	}
 	if ep != "" {
-		if _, ok := s.opts.Level(ep); !ok {
-			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(ep))
+		if err := s.knownEndpoint(r, s.shownOf(r), ep); err != nil {
+			return err
 		}
 	}
-	e, err := s.reader().Errors(r.Context(), ep, time.Time{})
+	e, err := s.reader(r).Errors(r.Context(), ep, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -148,7 +154,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, u *login) e
 	if err != nil {
 		return err
 	}
-	rd := s.reader()
+	rd := s.reader(r)
 	d := profileData{Endpoint: ep}
 	if d.Summaries, err = rd.Summaries(r.Context(), ep); err != nil {
 		return err
@@ -157,8 +163,8 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, u *login) e
 		return s.render(w, r, u, http.StatusOK, "profile", "Profiles", d)
 	}
 	if len(d.Summaries) == 0 {
-		if _, ok := s.opts.Level(ep); !ok {
-			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(ep))
+		if err := s.knownEndpoint(r, s.shownOf(r), ep); err != nil {
+			return err
 		}
 		return s.render(w, r, u, http.StatusOK, "profile", "Profile of "+ep, d)
 	}
@@ -184,43 +190,43 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, u *login) e
 // The JSON API of internal/diag, behind the login like every API route.
 func (s *Server) apiOutliers(w http.ResponseWriter, r *http.Request, _ *login) error {
 	if name := r.URL.Query().Get("endpoint"); name != "" {
-		if _, ok := s.opts.Level(name); !ok {
-			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+		if err := s.knownEndpoint(r, s.shownOf(r), name); err != nil {
+			return err
 		}
 	}
-	s.diagAPI().Outliers(w, r)
+	s.diagAPI(r).Outliers(w, r)
 	return nil
 }
 
 func (s *Server) apiOutlier(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Outlier(w, r)
+	s.diagAPI(r).Outlier(w, r)
 	return nil
 }
 
 func (s *Server) apiErrors(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Errors(w, r)
+	s.diagAPI(r).Errors(w, r)
 	return nil
 }
 
 func (s *Server) apiProfiles(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Profiles(w, r)
+	s.diagAPI(r).Profiles(w, r)
 	return nil
 }
 
 func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Profile(w, r)
+	s.diagAPI(r).Profile(w, r)
 	return nil
 }
 
 func (s *Server) apiProfileCompare(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Compare(w, r)
+	s.diagAPI(r).Compare(w, r)
 	return nil
 }
 
 // apiProfileDownload serves the .pb.gz go tool pprof opens; downloads are
 // an admin's.
 func (s *Server) apiProfileDownload(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI().Download(w, r)
+	s.diagAPI(r).Download(w, r)
 	return nil
 }
 

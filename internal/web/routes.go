@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
+)
 
 // addRoutes lists every route under the link. Paths are relative to it.
 func (s *Server) addRoutes() {
@@ -26,12 +30,11 @@ func (s *Server) addRoutes() {
 	s.handle(post, "/users/password", adminOnly, s.resetPassword)
 	s.handle(post, "/users/delete", adminOnly, s.deleteUser)
 
-	ci := s.ci()
-	s.handle(get, "/tests", anyUser, s.ciPage(ci.TestsPage))
-	s.handle(get, "/test", anyUser, s.ciPage(ci.TestPage))
-	s.handle(get, "/benchmarks", anyUser, s.ciPage(ci.BenchmarksPage))
-	s.handle(get, "/benchmark", anyUser, s.ciPage(ci.BenchmarkPage))
-	s.handle(get, "/report", anyUser, s.ciPage(ci.ReportPage))
+	s.handle(get, "/tests", anyUser, s.ciPage((*ciweb.Handlers).TestsPage))
+	s.handle(get, "/test", anyUser, s.ciPage((*ciweb.Handlers).TestPage))
+	s.handle(get, "/benchmarks", anyUser, s.ciPage((*ciweb.Handlers).BenchmarksPage))
+	s.handle(get, "/benchmark", anyUser, s.ciPage((*ciweb.Handlers).BenchmarkPage))
+	s.handle(get, "/report", anyUser, s.ciPage((*ciweb.Handlers).ReportPage))
 	s.handle(get, "/api/report", anyUser, s.apiReport)
 
 	s.handle(get, "/api/services", anyUser, s.apiServices)

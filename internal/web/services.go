@@ -90,7 +90,7 @@ func (s *Server) shownOf(r *http.Request) *shown {
 }
 
 // pageURL is the path of a page under the link for the shown service,
-// with the query pairs kv.
+// with the query pairs kv whose values are not empty.
 func (s *Server) pageURL(sv *shown, path string, kv ...string) string {
 	return pageURL(s.link, sv.Param, path, kv...)
 }
@@ -101,7 +101,9 @@ func pageURL(link, service, path string, kv ...string) string {
 		q.Set("service", service)
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
-		q.Set(kv[i], kv[i+1])
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
 	}
 	if len(q) == 0 {
 		return link + path

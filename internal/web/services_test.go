@@ -284,3 +284,59 @@ func TestServiceNamesAreEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagAndCIPagesOfAnotherService: the outliers and CI pages show the
+// chosen service's data, and their links and forms keep the choice.
+func TestDiagAndCIPagesOfAnotherService(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	f.record(req("GET /own", f.now.Add(-time.Hour), time.Millisecond))
+	f.recordAs("orders", "orders-1", "GET /o", 3, f.now.Add(-time.Hour))
+	o := store.Outlier{Service: "orders", Instance: "orders-1", Endpoint: "GET /o", Version: "w1", Method: "GET", URL: "/o/1",
+		Status: 200, Start: f.now.Add(-50 * time.Minute), Duration: 900 * time.Millisecond, Average: 100 * time.Millisecond,
+		Threshold: 250 * time.Millisecond, CapturedAfter: 260 * time.Millisecond, Stack: []store.Frame{{Func: "main.slow"}}}
+	if err := f.store.WriteOutliers(ctx, []store.Outlier{o}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i, v := range []string{"w1", "w2"} {
+		r := &store.CIRun{Service: "orders", RunID: v, Hash: v, Version: v, Uploaded: at.Add(time.Duration(i) * time.Hour)}
+		for run := 0; run < 5; run++ {
+			r.Tests = append(r.Tests, store.CITest{Package: "p", Name: "TestOrders", Run: run, Outcome: store.CIPass,
+				Elapsed: time.Duration((i+1)*100+run) * time.Millisecond})
+		}
+		if _, err := f.store.SaveCIRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := f.login("guest", guestPW)
+
+	if body := c.get("/dashboard/outliers").body; strings.Contains(body, "GET /o") {
+		t.Error("the own service's outliers list orders' outlier")
+	}
+	outliers := c.get("/dashboard/outliers?service=orders")
+	wantStatus(t, outliers, http.StatusOK)
+	for _, want := range []string{"GET /o", `href="/dashboard/outlier?id=1&amp;service=orders"`, `href="/dashboard/outliers?order=slowest&amp;service=orders"`} {
+		if !strings.Contains(outliers.body, want) {
+			t.Errorf("orders' outliers page lacks %s:\n%s", want, outliers.body)
+		}
+	}
+	wantStatus(t, c.get("/dashboard/outliers?service=orders&endpoint="+url.QueryEscape("GET /o")), http.StatusOK)
+	wantStatus(t, c.get("/dashboard/outliers?endpoint="+url.QueryEscape("GET /o")), http.StatusNotFound)
+
+	if body := c.get("/dashboard/tests").body; strings.Contains(body, "TestOrders") {
+		t.Error("the own service's tests page lists orders' tests")
+	}
+	tests := c.get("/dashboard/tests?service=orders")
+	wantStatus(t, tests, http.StatusOK)
+	for _, want := range []string{"TestOrders", `<input type="hidden" name="service" value="orders">`, `test?name=TestOrders&amp;package=p&amp;service=orders`} {
+		if !strings.Contains(tests.body, want) {
+			t.Errorf("orders' tests page lacks %s:\n%s", want, tests.body)
+		}
+	}
+	rep := c.get("/dashboard/api/report?service=orders&from=w1&to=w2")
+	wantStatus(t, rep, http.StatusOK)
+	if !strings.Contains(rep.body, `"from": "w1"`) {
+		t.Errorf("orders' report: %s", rep.body)
+	}
+}
