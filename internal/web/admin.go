@@ -28,7 +28,8 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) er
 }
 
 type settingsData struct {
-	Entries []config.Entry
+	Entries    []config.Entry
+	Standalone bool // gmd serve's own configuration
 	// Recorder is set when the page shows the running dashboard's own
 	// service: Stats, Version and VersionSource are its.
 	Recorder      bool
@@ -53,7 +54,7 @@ type instanceHealth struct {
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u *login) error {
 	sv := s.shownOf(r)
-	d := settingsData{Entries: s.cfg.Entries, Recorder: sv.Own, Link: s.link}
+	d := settingsData{Entries: s.cfg.Entries, Standalone: s.opts.Standalone, Recorder: sv.Own, Link: s.link}
 	if sv.Own {
 		d.Stats, d.Version, d.VersionSource = s.opts.Stats(), s.opts.Version, s.opts.VersionSource
 	}
