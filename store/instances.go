@@ -11,8 +11,9 @@ type Instance struct {
 	Service   string
 	Name      string
 	FirstSeen time.Time
-	// LastSeen is the start of the latest request the instance wrote;
-	// zero when it wrote none (only counters). Rows written before the
+	// LastSeen is the start of the latest request the instance wrote, to
+	// within a second (a busy writer moves it about once a second); zero
+	// when it wrote none (only counters). Rows written before the
 	// database recorded it (migration 5) give the start of the latest
 	// hour with requests.
 	LastSeen time.Time

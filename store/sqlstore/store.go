@@ -25,6 +25,10 @@ type Store struct {
 	// added only after the transaction that created them commits.
 	mu  sync.Mutex
 	ids map[idKey]int64
+	// seen holds the last-seen time this store last wrote per instance
+	// id, so that a busy writer moves it forward about once a second
+	// rather than in every batch.
+	seen map[int64]int64
 
 	// A server store opened with Start connects in the background: until
 	// ready, the pools refuse connections (see gate) with notReady.
@@ -78,7 +82,7 @@ func newStore(d *Dialect, w, r *sql.DB, o Options) *Store {
 	if o.Name == "" {
 		o.Name = d.Name
 	}
-	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, cancel: func() {}}
+	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, seen: map[int64]int64{}, cancel: func() {}}
 }
 
 // Close stops a background connection, waits for it, and closes the

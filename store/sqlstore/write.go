@@ -20,7 +20,12 @@ type writeTx struct {
 	ctx     context.Context
 	pending map[idKey]int64 // ids created in this transaction
 	methods []methodKey     // methods recorded in this transaction
+	seen    map[int64]int64 // instances' last-seen times written
 }
+
+// seenResolution is how far an instance's last-seen time may lag: a
+// writer moves it forward when it would move by more.
+const seenResolution = int64(time.Second / time.Microsecond)
 
 type methodKey struct {
 	endpoint int64
@@ -91,6 +96,9 @@ func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
 	for _, m := range w.methods {
 		s.ids[idKey{"gmd_endpoint_methods", strconv.FormatInt(m.endpoint, 10), m.method}] = 1
 	}
+	for id, us := range w.seen {
+		s.seen[id] = us
+	}
 	s.mu.Unlock()
 	return nil
 }
@@ -118,9 +126,17 @@ func (w *writeTx) write(b *store.Batch) error {
 	if err := w.moveForward("gmd_endpoints", "last_requested_us", lastEndpoint); err != nil {
 		return fmt.Errorf("updating last request time: %w", err)
 	}
+	w.s.mu.Lock()
+	for id, us := range lastInstance {
+		if us <= w.s.seen[id]+seenResolution && w.s.seen[id] > 0 {
+			delete(lastInstance, id)
+		}
+	}
+	w.s.mu.Unlock()
 	if err := w.moveForward("gmd_instances", "last_seen_us", lastInstance); err != nil {
 		return fmt.Errorf("updating instances' last-seen time: %w", err)
 	}
+	w.seen = lastInstance
 	return nil
 }
 

@@ -82,4 +82,24 @@ func testInstances(t *testing.T, s store.Store) {
 	if none, err := s.Instances(ctx, "nobody"); err != nil || len(none) != 0 {
 		t.Errorf("Instances(nobody) = %+v, %v; want none", none, err)
 	}
+
+	// LastSeen may lag by up to a second, never more.
+	later := at("books", "b-2", 300)
+	later[0].Start = later[0].Start.Add(500 * time.Millisecond)
+	write(t, s, &store.Batch{Requests: later})
+	lastOfB2 := func() time.Time {
+		t.Helper()
+		ins, err := s.Instances(ctx, "books")
+		if err != nil || len(ins) != 3 {
+			t.Fatalf("Instances(books) = %+v, %v", ins, err)
+		}
+		return ins[1].LastSeen
+	}
+	if got, want := lastOfB2(), later[0].Start; got.After(want) || got.Before(want.Add(-time.Second)) {
+		t.Errorf("b-2 last seen %v after a request at %v, want within the second before", got, want)
+	}
+	write(t, s, &store.Batch{Requests: at("books", "b-2", 305)})
+	if got, want := lastOfB2(), base.Add(305*time.Minute); !got.Equal(want) {
+		t.Errorf("b-2 last seen %v, want %v", got, want)
+	}
 }
