@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,12 +18,10 @@ import (
 	"testing"
 	"time"
 
-	gomysql "github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the test schemas
-
 	"github.com/go-monitoring-dashboard/dashboard"
 	"github.com/go-monitoring-dashboard/dashboard/internal/dbtest"
 	"github.com/go-monitoring-dashboard/dashboard/store/mysql"
+	"github.com/go-monitoring-dashboard/dashboard/store/postgres"
 )
 
 const servePW = "serve-test-password"
@@ -35,22 +32,8 @@ var databases = []struct {
 	name string
 	url  func(t *testing.T) string
 }{
-	{"PostgreSQL", func(t *testing.T) string {
-		return dbtest.PostgresDatabase(t, func(u string) (*sql.DB, error) { return sql.Open("pgx", u) })
-	}},
-	{"MariaDB", func(t *testing.T) string {
-		return dbtest.MySQLDatabase(t, func(u string) (*sql.DB, error) {
-			cfg, err := mysql.Config(u)
-			if err != nil {
-				return nil, err
-			}
-			c, err := gomysql.NewConnector(cfg)
-			if err != nil {
-				return nil, err
-			}
-			return sql.OpenDB(c), nil
-		})
-	}},
+	{"PostgreSQL", func(t *testing.T) string { return dbtest.PostgresDatabase(t, postgres.OpenDB) }},
+	{"MariaDB", func(t *testing.T) string { return dbtest.MySQLDatabase(t, mysql.OpenDB) }},
 	{"SQLite", func(t *testing.T) string { return "sqlite:///" + filepath.Join(t.TempDir(), "shared.db") }},
 }
 

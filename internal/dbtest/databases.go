@@ -70,10 +70,39 @@ func uniqueName() string {
 	return fmt.Sprintf("%s%d_%s", testPrefix, time.Now().Unix(), hex.EncodeToString(b[:]))
 }
 
-// dropStale drops what test runs killed half way left behind: names the
-// query lists that are older than six hours.
-func dropStale(ctx context.Context, db *sql.DB, list, drop string) {
-	rows, err := db.QueryContext(ctx, list)
+// testServer says how tests make a schema or database of their own on a
+// server. The statements take the name for %s.
+type testServer struct {
+	what, url, variable, makes string // "PostgreSQL", its URL, PostgresVar, "schemas"
+	list                       string // lists the names tests made
+	create, drop, dropStale    string
+}
+
+// newDatabase connects to the server (or skips), drops what killed test
+// runs left there (names older than six hours), makes a schema or
+// database of the test's own, dropped when the test ends, and returns its
+// name.
+func (ts testServer) newDatabase(t testing.TB, open Opener) string {
+	t.Helper()
+	db := admin(t, open, ts.what, ts.url, ts.variable, ts.makes)
+	ctx := context.Background()
+	ts.dropOld(ctx, db)
+	name := uniqueName()
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(ts.create, name)); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := db.ExecContext(context.Background(), fmt.Sprintf(ts.drop, name)); err != nil {
+			t.Errorf("dropping %s: %v", name, err)
+		}
+		db.Close()
+	})
+	return name
+}
+
+func (ts testServer) dropOld(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, ts.list)
 	if err != nil {
 		return
 	}
@@ -83,14 +112,14 @@ func dropStale(ctx context.Context, db *sql.DB, list, drop string) {
 		if rows.Scan(&n) != nil {
 			continue
 		}
-		ts, _, _ := strings.Cut(strings.TrimPrefix(n, testPrefix), "_")
-		if sec, err := strconv.ParseInt(ts, 10, 64); err == nil && time.Since(time.Unix(sec, 0)) > 6*time.Hour {
+		stamp, _, _ := strings.Cut(strings.TrimPrefix(n, testPrefix), "_")
+		if sec, err := strconv.ParseInt(stamp, 10, 64); err == nil && time.Since(time.Unix(sec, 0)) > 6*time.Hour {
 			stale = append(stale, n)
 		}
 	}
 	rows.Close()
 	for _, n := range stale {
-		db.ExecContext(ctx, drop+n)
+		db.ExecContext(ctx, fmt.Sprintf(ts.dropStale, n))
 	}
 }
 
@@ -99,20 +128,10 @@ func dropStale(ctx context.Context, db *sql.DB, list, drop string) {
 // dropped when the test ends. Without the server it calls Unavailable.
 func PostgresDatabase(t testing.TB, open Opener) string {
 	t.Helper()
-	db := admin(t, open, "PostgreSQL", PostgresServer(), PostgresVar, "schemas")
-	ctx := context.Background()
-	dropStale(ctx, db, "SELECT nspname FROM pg_namespace WHERE nspname LIKE '"+testPrefix+"%'", "DROP SCHEMA IF EXISTS ")
-	name := uniqueName()
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-		db.Close()
-	})
+	name := testServer{what: "PostgreSQL", url: PostgresServer(), variable: PostgresVar, makes: "schemas",
+		list:   "SELECT nspname FROM pg_namespace WHERE nspname LIKE '" + testPrefix + "%'",
+		create: "CREATE SCHEMA %s", drop: "DROP SCHEMA %s CASCADE", dropStale: "DROP SCHEMA IF EXISTS %s CASCADE",
+	}.newDatabase(t, open)
 	u, err := url.Parse(PostgresServer())
 	if err != nil {
 		t.Fatal(err)
@@ -128,20 +147,10 @@ func PostgresDatabase(t testing.TB, open Opener) string {
 // server it calls Unavailable.
 func MySQLDatabase(t testing.TB, open Opener) string {
 	t.Helper()
-	db := admin(t, open, "MySQL", MySQLServer(), MySQLVar, "databases")
-	ctx := context.Background()
-	dropStale(ctx, db, "SHOW DATABASES LIKE '"+testPrefix+"%'", "DROP DATABASE IF EXISTS ")
-	name := uniqueName()
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP DATABASE "+name); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
-		}
-		db.Close()
-	})
+	name := testServer{what: "MySQL", url: MySQLServer(), variable: MySQLVar, makes: "databases",
+		list:   "SHOW DATABASES LIKE '" + testPrefix + "%'",
+		create: "CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", drop: "DROP DATABASE %s", dropStale: "DROP DATABASE IF EXISTS %s",
+	}.newDatabase(t, open)
 	u := MySQLServer()
 	rest := u[len("mysql://"):]
 	slash := strings.IndexByte(rest, '/')

@@ -67,20 +67,17 @@ type fixture struct {
 // the configuration's keys ("" deletes one).
 func newFixture(t testing.TB, settings map[string]string) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{t: t, store: st, logs: &syncBuffer{}, levels: map[string]int{},
-		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)}
-	f.start(settings)
-	return f
+	return newFixtureOf(t, settings, false)
 }
 
 // newStandaloneFixture builds a UI as gmd serve runs it: no service of its
 // own, no recorder.
 func newStandaloneFixture(t testing.TB) *fixture {
+	t.Helper()
+	return newFixtureOf(t, nil, true)
+}
+
+func newFixtureOf(t testing.TB, settings map[string]string, standalone bool) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
 	if err != nil {
@@ -88,8 +85,8 @@ func newStandaloneFixture(t testing.TB) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{t: t, store: st, logs: &syncBuffer{}, levels: map[string]int{},
-		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC), standalone: true}
-	f.start(nil)
+		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC), standalone: standalone}
+	f.start(settings)
 	return f
 }
 

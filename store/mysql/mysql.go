@@ -229,6 +229,17 @@ func Start(dsn string, o sqlstore.Options) (*sqlstore.Store, error) {
 	return sqlstore.StartServer(Dialect(), c, o), nil
 }
 
+// OpenDB opens a database/sql pool on the database a mysql:// URL names,
+// with the settings the dashboard uses, without touching its schema: for
+// tools and tests that run their own statements (creating a database).
+func OpenDB(dsn string) (*sql.DB, error) {
+	c, err := connector(dsn, &sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
 func connector(dsn string, o *sqlstore.Options) (driver.Connector, error) {
 	cfg, err := Config(dsn)
 	if err != nil {

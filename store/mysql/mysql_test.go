@@ -2,10 +2,7 @@ package mysql_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
-
-	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/dbtest"
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -15,19 +12,7 @@ import (
 
 // newDatabase makes a database of the test's own in the test server
 // (dbtest.MySQLServer), dropped when the test ends.
-func newDatabase(t testing.TB) string {
-	return dbtest.MySQLDatabase(t, func(u string) (*sql.DB, error) {
-		cfg, err := mysql.Config(u)
-		if err != nil {
-			return nil, err
-		}
-		c, err := gomysql.NewConnector(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return sql.OpenDB(c), nil
-	})
-}
+func newDatabase(t testing.TB) string { return dbtest.MySQLDatabase(t, mysql.OpenDB) }
 
 func size(ctx context.Context, s *sqlstore.Store) (map[string]int64, error) {
 	db := s.DB()

@@ -125,6 +125,17 @@ func OpenWith(ctx context.Context, dsn string, o sqlstore.Options) (*sqlstore.St
 	return sqlstore.OpenServer(ctx, Dialect(), stdlib.GetConnector(*cfg), o)
 }
 
+// OpenDB opens a database/sql pool on the database a postgres:// URL
+// names, through pgx, without touching its schema: for tools and tests
+// that run their own statements (creating a schema).
+func OpenDB(dsn string) (*sql.DB, error) {
+	cfg, err := Config(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(stdlib.GetConnector(*cfg)), nil
+}
+
 // Start returns a store at once and connects and migrates in the
 // background; it fails only when the URL is wrong.
 func Start(dsn string, o sqlstore.Options) (*sqlstore.Store, error) {

@@ -2,13 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the test's own queries
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/dbtest"
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -18,9 +15,7 @@ import (
 
 // newDatabase makes a schema of the test's own in the test server
 // (dbtest.PostgresServer), dropped when the test ends.
-func newDatabase(t testing.TB) string {
-	return dbtest.PostgresDatabase(t, func(u string) (*sql.DB, error) { return sql.Open("pgx", u) })
-}
+func newDatabase(t testing.TB) string { return dbtest.PostgresDatabase(t, postgres.OpenDB) }
 
 func size(ctx context.Context, s *sqlstore.Store) (map[string]int64, error) {
 	rows, err := s.DB().QueryContext(ctx, `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
