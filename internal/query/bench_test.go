@@ -172,3 +172,29 @@ func BenchmarkVersionsPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInstances measures the instances table of the overview (and of
+// api/services, per service): one read of the instances, one sum of the
+// rollups by instance, over all time.
+func BenchmarkInstances(b *testing.B) {
+	sc := benchScope(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := query.Instances(ctx, sc, query.Window{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEndpointInstances measures the endpoint page's per-instance
+// table over the last 30 days.
+func BenchmarkEndpointInstances(b *testing.B) {
+	sc := benchScope(b)
+	ctx := context.Background()
+	w := query.LastDays(benchEnd, sc.Loc, 30)
+	for b.Loop() {
+		if _, err := query.EndpointInstances(ctx, sc, benchEndpoint, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
