@@ -32,6 +32,30 @@ func boxOf(label string, ru *store.Rollup) Box {
 	return b
 }
 
+// addRollup adds src's requests to dst, a sum of rollups that starts as
+// the zero Rollup.
+func addRollup(dst, src *store.Rollup) {
+	if src.Count == 0 {
+		return
+	}
+	if dst.Count == 0 || src.Min < dst.Min {
+		dst.Min = src.Min
+	}
+	dst.Max = max(dst.Max, src.Max)
+	dst.Count += src.Count
+	dst.Errors += src.Errors
+	dst.Sum += src.Sum
+	for i, n := range src.Status {
+		dst.Status[i] += n
+	}
+	if len(src.Hist) > 0 {
+		if dst.Hist == nil {
+			dst.Hist = store.Histogram{}
+		}
+		dst.Hist.Merge(src.Hist)
+	}
+}
+
 // exactBox computes a box from raw durations. It sorts ds.
 func exactBox(label string, ds []time.Duration) Box {
 	b := Box{Label: label, N: int64(len(ds))}
@@ -54,6 +78,14 @@ func exactBox(label string, ds []time.Duration) Box {
 func rank(sorted []time.Duration, q float64) time.Duration {
 	r := int(math.Ceil(q * float64(len(sorted))))
 	return sorted[min(max(r, 1), len(sorted))-1]
+}
+
+// rate is n / of, 0 when of is 0.
+func rate(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
 }
 
 // change is the relative change from old to cur (0.25: 25% slower); 0

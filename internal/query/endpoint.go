@@ -57,20 +57,29 @@ func EndpointHourly(ctx context.Context, sc Scope, endpoint string) (*Hourly, er
 type VersionBox struct {
 	Box       // Label is the version
 	FirstSeen time.Time
+	Errors    int64   // status 500 and above
+	ErrorRate float64 // Errors / N
 }
 
 // VersionBoxes returns the distribution of an endpoint's durations ("" for
 // every endpoint) per version within w, oldest version first. Versions
 // without requests to the endpoint in w are left out.
 func VersionBoxes(ctx context.Context, sc Scope, endpoint string, w Window) ([]VersionBox, error) {
+	boxes, _, err := versionBoxes(ctx, sc, endpoint, w)
+	return boxes, err
+}
+
+// versionBoxes returns VersionBoxes and the rollups they were read from,
+// one per version.
+func versionBoxes(ctx context.Context, sc Scope, endpoint string, w Window) ([]VersionBox, []store.Rollup, error) {
 	vers, err := sc.Store.Versions(ctx, sc.Service)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rus, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, Endpoint: endpoint,
 		Since: w.Since, Until: w.Until, By: store.ByVersion, Hist: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byName := map[string]*store.Rollup{}
 	for i := range rus {
@@ -79,10 +88,11 @@ func VersionBoxes(ctx context.Context, sc Scope, endpoint string, w Window) ([]V
 	var out []VersionBox
 	for _, v := range orderVersions(vers, rus) {
 		if ru := byName[v.Name]; ru != nil {
-			out = append(out, VersionBox{Box: boxOf(v.Name, ru), FirstSeen: v.FirstSeen.In(sc.loc())})
+			out = append(out, VersionBox{Box: boxOf(v.Name, ru), FirstSeen: v.FirstSeen.In(sc.loc()),
+				Errors: ru.Errors, ErrorRate: rate(ru.Errors, ru.Count)})
 		}
 	}
-	return out, nil
+	return out, rus, nil
 }
 
 // orderVersions returns the stored versions oldest first, followed by any

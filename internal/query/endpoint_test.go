@@ -211,6 +211,23 @@ func TestEndpointPage(t *testing.T) {
 		len(p.Status.Series) != 1 || p.Status.Series[0].Total != 100 {
 		t.Errorf("page %+v", p)
 	}
+	// Totals over the window, from the same rollups as the version boxes.
+	if tt := p.Totals; tt.N != 100 || tt.Errors != 0 || tt.Status[2] != 100 || tt.MinMs != 1 || tt.MaxMs != 100 ||
+		tt.AvgMs != 50.5 || !near(tt.MedianMs, 50) || !near(tt.P95Ms, 95) {
+		t.Errorf("totals %+v", tt)
+	}
+	// The zero window's status codes start with the endpoint's first
+	// request (hourly: it was 3 hours ago, and the window ends with the day), not 30 days before.
+	if p.Status.Step != time.Hour || len(p.Status.Series[0].Points) != 12 {
+		t.Errorf("status over all time: step %v, %d points", p.Status.Step, len(p.Status.Series[0].Points))
+	}
+	pb, err := Endpoint(context.Background(), sc, "GET /b", Window{}, CallerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tt := pb.Totals; tt.N != 1 || tt.Errors != 1 || tt.ErrorRate != 1 || tt.Status[5] != 1 || pb.Versions[0].Errors != 1 || pb.Versions[0].ErrorRate != 1 {
+		t.Errorf("GET /b totals %+v, versions %+v", tt, pb.Versions)
+	}
 	var hourly float64
 	for _, c := range p.Hourly.Count {
 		hourly += c

@@ -37,34 +37,35 @@ type EndpointSummary struct {
 	FirstSeen     time.Time
 	LastRequested time.Time // zero when never requested
 	// Requests today, in the 7 days ending today (calendar days in the
-	// scope's zone) and over all stored time.
+	// scope's zone) and over all stored time. Endpoints fills HitsTotal
+	// only for the zero Window, and the day counts not at all.
 	HitsToday, HitsWeek, HitsTotal int64
 	// Over the overview's Window.
 	Hits      int64
 	Errors    int64   // status 500 and above
 	ErrorRate float64 // Errors / Hits; 0 without requests
-	MedianMs  float64
-	P95Ms     float64
-	AvgMs     float64
+	// Percentiles are 0 when the summary was made without histograms
+	// (Endpoints with durations false).
+	MedianMs float64
+	P95Ms    float64
+	AvgMs    float64
 }
 
 // Overview computes the overview page. Hits, errors and percentiles of the
 // summaries cover w (the zero Window: all time); the heatmap and daily
 // counts cover the last HeatmapDays days.
 func Overview(ctx context.Context, sc Scope, w Window) (*OverviewPage, error) {
-	eps, err := sc.Store.Endpoints(ctx, sc.Service)
+	l, err := listEndpoints(ctx, sc, w, true)
 	if err != nil {
 		return nil, err
 	}
-	total, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, By: store.ByEndpoint, Hist: w.IsZero()})
-	if err != nil {
-		return nil, err
-	}
-	inWindow := total
 	if !w.IsZero() {
-		if inWindow, err = sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, Since: w.Since, Until: w.Until,
-			By: store.ByEndpoint, Hist: true}); err != nil {
+		total, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, By: store.ByEndpoint})
+		if err != nil {
 			return nil, err
+		}
+		for i := range total {
+			l.row(total[i].Endpoint).HitsTotal = total[i].Count
 		}
 	}
 	g := newDayGrid(sc.now(), sc.loc(), HeatmapDays)
@@ -76,34 +77,6 @@ func Overview(ctx context.Context, sc Scope, w Window) (*OverviewPage, error) {
 
 	o := &OverviewPage{Heatmap: newHeatmap(g), Window: w,
 		Daily: Daily{Days: g.days, Labels: g.labels()}}
-	// Rollups may name an endpoint the list did not have yet (written
-	// between the queries): it gets a row too.
-	rows := map[string]int{}
-	row := func(name string) *EndpointSummary {
-		i, ok := rows[name]
-		if !ok {
-			i = len(o.Endpoints)
-			rows[name] = i
-			o.Endpoints = append(o.Endpoints, EndpointSummary{Name: name})
-		}
-		return &o.Endpoints[i]
-	}
-	for _, e := range eps {
-		r := row(e.Name)
-		r.Methods, r.Level, r.FirstSeen, r.LastRequested = e.Methods, e.Level, e.FirstSeen, e.LastRequested
-	}
-	for i := range total {
-		row(total[i].Endpoint).HitsTotal = total[i].Count
-	}
-	for i := range inWindow {
-		ru := &inWindow[i]
-		r := row(ru.Endpoint)
-		b := boxOf(ru.Endpoint, ru)
-		r.Hits, r.Errors, r.MedianMs, r.P95Ms, r.AvgMs = ru.Count, ru.Errors, b.MedianMs, b.P95Ms, b.AvgMs
-		if ru.Count > 0 {
-			r.ErrorRate = float64(ru.Errors) / float64(ru.Count)
-		}
-	}
 	today, weekStart := len(g.days)-1, len(g.days)-7
 	daily := map[string][]float64{}
 	for i := range hours {
@@ -113,7 +86,7 @@ func Overview(ctx context.Context, sc Scope, w Window) (*OverviewPage, error) {
 		if !ok {
 			continue
 		}
-		r := row(ru.Endpoint)
+		r := l.row(ru.Endpoint)
 		if day == today {
 			r.HitsToday += ru.Count
 		}
@@ -125,11 +98,77 @@ func Overview(ctx context.Context, sc Scope, w Window) (*OverviewPage, error) {
 		}
 		daily[ru.Endpoint][day] += float64(ru.Count)
 	}
-	sort.Slice(o.Endpoints, func(i, j int) bool { return o.Endpoints[i].Name < o.Endpoints[j].Name })
+	o.Endpoints = l.sorted()
 	for _, e := range o.Endpoints {
 		if v := daily[e.Name]; v != nil {
 			o.Daily.Series = append(o.Daily.Series, Series{Name: e.Name, Values: v})
 		}
 	}
 	return o, nil
+}
+
+// Endpoints lists every endpoint of the service, sorted by name, with its
+// requests and errors over w (the zero Window: all time, and HitsTotal
+// too) and, with durations, its median, p95 and average read from the
+// summed histograms. Without durations no histogram is read: a page that
+// shows counts only is cheaper that way.
+func Endpoints(ctx context.Context, sc Scope, w Window, durations bool) ([]EndpointSummary, error) {
+	l, err := listEndpoints(ctx, sc, w, durations)
+	if err != nil {
+		return nil, err
+	}
+	return l.sorted(), nil
+}
+
+// endpointList is the rows of the endpoints of a service by name.
+type endpointList struct {
+	rows  []EndpointSummary
+	index map[string]int
+}
+
+// row returns the row of name, adding it when missing: rollups may name an
+// endpoint the stored list did not have yet (written between the queries).
+func (l *endpointList) row(name string) *EndpointSummary {
+	i, ok := l.index[name]
+	if !ok {
+		i = len(l.rows)
+		l.index[name] = i
+		l.rows = append(l.rows, EndpointSummary{Name: name})
+	}
+	return &l.rows[i]
+}
+
+func (l *endpointList) sorted() []EndpointSummary {
+	sort.Slice(l.rows, func(i, j int) bool { return l.rows[i].Name < l.rows[j].Name })
+	return l.rows
+}
+
+// listEndpoints reads the stored endpoints and their figures over w.
+func listEndpoints(ctx context.Context, sc Scope, w Window, durations bool) (*endpointList, error) {
+	eps, err := sc.Store.Endpoints(ctx, sc.Service)
+	if err != nil {
+		return nil, err
+	}
+	rus, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, Since: w.Since, Until: w.Until,
+		By: store.ByEndpoint, Hist: durations})
+	if err != nil {
+		return nil, err
+	}
+	l := &endpointList{index: make(map[string]int, len(eps))}
+	for _, e := range eps {
+		r := l.row(e.Name)
+		r.Methods, r.Level, r.FirstSeen, r.LastRequested = e.Methods, e.Level, e.FirstSeen, e.LastRequested
+	}
+	for i := range rus {
+		ru := &rus[i]
+		r := l.row(ru.Endpoint)
+		r.Hits, r.Errors = ru.Count, ru.Errors
+		if w.IsZero() {
+			r.HitsTotal = ru.Count
+		}
+		r.ErrorRate = rate(ru.Errors, ru.Count)
+		b := boxOf(ru.Endpoint, ru) // without histograms: no percentiles
+		r.MedianMs, r.P95Ms, r.AvgMs = b.MedianMs, b.P95Ms, b.AvgMs
+	}
+	return l, nil
 }

@@ -142,3 +142,55 @@ func TestOverviewCountsAndPercentiles(t *testing.T) {
 		t.Errorf("windowed a: hits %d total %d median %v", a.Hits, a.HitsTotal, a.MedianMs)
 	}
 }
+
+func TestEndpointsList(t *testing.T) {
+	s := newStore(t)
+	now := time.Date(2026, 3, 4, 15, 0, 0, 0, time.UTC)
+	reqs := series1to100("GET /a", "v1", now.Add(-48*time.Hour), "u")
+	reqs = append(reqs, rq("GET /b", "v1", now.Add(-time.Hour), 10, 500, "u", "ip"), rq("GET /b", "v1", now.Add(-30*time.Minute), 30, 200, "u", "ip"))
+	mustWrite(t, s, reqs)
+	sc := Scope{Store: s, Service: svc, Now: now}
+	cases := []struct {
+		name      string
+		w         Window
+		durations bool
+		aHits     int64
+		aTotal    int64
+		aMedian   float64 // 0: none read
+		bAvg      float64
+	}{
+		{"all time with durations", Window{}, true, 100, 100, 50, 20},
+		{"all time, counts only", Window{}, false, 100, 100, 0, 20},
+		{"last two hours", Window{Since: now.Add(-2 * time.Hour)}, true, 0, 0, 0, 20},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			eps, err := Endpoints(context.Background(), sc, c.w, c.durations)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(eps) != 2 || eps[0].Name != "GET /a" || eps[1].Name != "GET /b" {
+				t.Fatalf("endpoints %+v", eps)
+			}
+			a, b := eps[0], eps[1]
+			if a.Hits != c.aHits || a.HitsTotal != c.aTotal || !near(a.MedianMs, c.aMedian) || a.HitsToday != 0 {
+				t.Errorf("a %+v", a)
+			}
+			if b.Hits != 2 || b.Errors != 1 || b.ErrorRate != 0.5 || b.AvgMs != c.bAvg || (b.P95Ms != 0) != c.durations {
+				t.Errorf("b %+v", b)
+			}
+			// The same figures as the overview's, for the all-time list.
+			if c.w.IsZero() && c.durations {
+				o, err := Overview(context.Background(), sc, c.w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, e := range o.Endpoints {
+					if e.Hits != eps[i].Hits || e.MedianMs != eps[i].MedianMs || e.P95Ms != eps[i].P95Ms || e.Errors != eps[i].Errors {
+						t.Errorf("overview %+v, list %+v", e, eps[i])
+					}
+				}
+			}
+		})
+	}
+}

@@ -10,11 +10,24 @@ import (
 // EndpointPage is the data of one endpoint's page.
 type EndpointPage struct {
 	Endpoint store.Endpoint
+	Totals   Totals       // within the window
 	Heatmap  Heatmap      // last HeatmapDays days
 	Hourly   Hourly       // last HourlyHours hours
 	Versions []VersionBox // within the window
 	Callers  Callers      // within the window, newest rows
-	Status   StatusCodes  // within the window (default: last HeatmapDays days)
+	// Status is within the window; an open start is the endpoint's first
+	// request.
+	Status StatusCodes
+}
+
+// Totals are an endpoint's requests in a window, all versions together.
+type Totals struct {
+	Box               // Label is the endpoint; N its requests
+	Errors    int64   // status 500 and above
+	ErrorRate float64 // Errors / N; 0 without requests
+	// Status counts the responses by class: index 1 to 5 for 1xx to 5xx,
+	// 0 for anything else.
+	Status [6]int64
 }
 
 // Endpoint computes everything an endpoint's page shows. The window
@@ -51,15 +64,26 @@ func Endpoint(ctx context.Context, sc Scope, name string, w Window, o CallerOpti
 		return nil, err
 	}
 	p.Hourly = *hourly
-	if p.Versions, err = VersionBoxes(ctx, sc, name, w); err != nil {
+	var rus []store.Rollup
+	if p.Versions, rus, err = versionBoxes(ctx, sc, name, w); err != nil {
 		return nil, err
 	}
+	var all store.Rollup
+	for i := range rus {
+		addRollup(&all, &rus[i])
+	}
+	p.Totals = Totals{Box: boxOf(name, &all), Errors: all.Errors, ErrorRate: rate(all.Errors, all.Count), Status: all.Status}
 	c, err := EndpointCallers(ctx, sc, name, w, o)
 	if err != nil {
 		return nil, err
 	}
 	p.Callers = *c
-	st, err := EndpointStatus(ctx, sc, name, w)
+	// All time: status codes from the endpoint's first request on.
+	sw := w
+	if sw.Since.IsZero() && !p.Endpoint.FirstSeen.IsZero() {
+		sw.Since = p.Endpoint.FirstSeen
+	}
+	st, err := EndpointStatus(ctx, sc, name, sw)
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,13 @@ type VersionSummary struct {
 	FirstSeen time.Time
 	Hits      int64
 	Errors    int64
+	ErrorRate float64 // Errors / Hits; 0 without requests
 	MedianMs  float64
 	P95Ms     float64
 	AvgMs     float64
+	// Box is the distribution of the version's durations, for box plots
+	// (Label is the version; zero without requests).
+	Box Box
 }
 
 // EndpointVersions is one endpoint's figures per version.
@@ -75,14 +79,10 @@ func Versions(ctx context.Context, sc Scope, w Window) (*VersionsPage, error) {
 		m[ru.Version] = ru
 		t := perVersion[ru.Version]
 		if t == nil {
-			t = &store.Rollup{Version: ru.Version, Min: ru.Min, Max: ru.Max, Hist: store.Histogram{}}
+			t = &store.Rollup{Version: ru.Version}
 			perVersion[ru.Version] = t
 		}
-		t.Count += ru.Count
-		t.Errors += ru.Errors
-		t.Sum += ru.Sum
-		t.Min, t.Max = min(t.Min, ru.Min), max(t.Max, ru.Max)
-		t.Hist.Merge(ru.Hist)
+		addRollup(t, ru)
 	}
 	order := orderVersions(vers, rus)
 	page := &VersionsPage{}
@@ -90,7 +90,8 @@ func Versions(ctx context.Context, sc Scope, w Window) (*VersionsPage, error) {
 		s := VersionSummary{Name: v.Name, FirstSeen: v.FirstSeen.In(loc)}
 		if ru := perVersion[v.Name]; ru != nil {
 			b := boxOf(v.Name, ru)
-			s.Hits, s.Errors, s.MedianMs, s.P95Ms, s.AvgMs = ru.Count, ru.Errors, b.MedianMs, b.P95Ms, b.AvgMs
+			s.Hits, s.Errors, s.MedianMs, s.P95Ms, s.AvgMs, s.Box = ru.Count, ru.Errors, b.MedianMs, b.P95Ms, b.AvgMs, b
+			s.ErrorRate = rate(ru.Errors, ru.Count)
 		}
 		page.Versions = append(page.Versions, s)
 	}

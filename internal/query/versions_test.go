@@ -46,10 +46,13 @@ func TestVersionsPage(t *testing.T) {
 	if !near(v1.MedianMs, 10) || !near(v1.P95Ms, 100) || math.Abs(v1.AvgMs-(10*10+4*100)/14.0) > 1e-9 {
 		t.Errorf("v1 median %v p95 %v avg %v", v1.MedianMs, v1.P95Ms, v1.AvgMs)
 	}
-	if v2.Hits != 10 || v2.Errors != 5 || !near(v2.MedianMs, 20) || !v2.FirstSeen.Equal(start.Add(24*time.Hour)) {
+	if v2.Hits != 10 || v2.Errors != 5 || v2.ErrorRate != 0.5 || !near(v2.MedianMs, 20) || !v2.FirstSeen.Equal(start.Add(24*time.Hour)) {
 		t.Errorf("v2 %+v", v2)
 	}
-	if v4.Name != "v4" || v4.Hits != 0 || v4.MedianMs != 0 {
+	if b := v1.Box; b.Label != "v1" || b.N != 14 || b.MinMs != 10 || b.MaxMs != 100 || !near(b.Q1Ms, 10) || !near(b.Q3Ms, 100) || b.MedianMs != v1.MedianMs {
+		t.Errorf("v1 box %+v", b)
+	}
+	if v4.Name != "v4" || v4.Hits != 0 || v4.MedianMs != 0 || v4.Box.N != 0 {
 		t.Errorf("a version without requests: %+v", v4)
 	}
 	if len(p.Endpoints) != 2 || p.Endpoints[0].Endpoint != "GET /a" || p.Endpoints[1].Endpoint != "GET /b" {
