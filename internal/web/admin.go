@@ -16,12 +16,17 @@ type exportData struct {
 }
 
 func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	rows, err := s.endpointRowsFrom(r.Context(), s.shownOf(r), nil, nil) // names only
+	sv := s.shownOf(r)
+	eps, err := s.store.Endpoints(r.Context(), sv.Name)
 	if err != nil {
 		return err
 	}
+	rows := make([]query.EndpointSummary, len(eps))
+	for i, e := range eps {
+		rows[i].Name = e.Name
+	}
 	var d exportData
-	for _, row := range rows {
+	for _, row := range s.running(sv, rows) {
 		d.Endpoints = append(d.Endpoints, row.Name)
 	}
 	return s.render(w, r, u, http.StatusOK, "export", "Export", d)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
-	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
 // apiTime is a time in the API: RFC 3339 in UTC with milliseconds, null
@@ -54,19 +53,18 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) 
 	if err != nil {
 		return err
 	}
-	rows, err := s.endpointRows(r.Context(), s.shownOf(r), win, false)
+	rows, err := s.endpoints(r.Context(), s.shownOf(r), win, true)
 	if err != nil {
 		return err
 	}
 	out := make([]apiEndpoint, 0, len(rows))
 	for _, row := range rows {
-		med, p95 := row.Quantiles()
 		methods := row.Methods
 		if methods == nil {
 			methods = []string{}
 		}
 		out = append(out, apiEndpoint{Name: row.Name, Methods: methods, Level: row.Level, Hits: row.Hits, Errors: row.Errors,
-			LastRequested: apiTime(row.LastRequested), MedianMS: millis(med), P95MS: millis(p95)})
+			LastRequested: apiTime(row.LastRequested), MedianMS: roundMs(row.MedianMs), P95MS: roundMs(row.P95Ms)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -132,20 +130,16 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 	if err != nil {
 		return err
 	}
-	sv := s.shownOf(r)
-	rus, err := s.sum(r.Context(), sv, "", win, store.ByVersion, true)
+	p, err := query.Versions(r.Context(), s.scope(s.shownOf(r)), hourly(win))
 	if err != nil {
 		return err
 	}
-	rows, err := s.versionRows(r, sv, rus)
-	if err != nil {
-		return err
+	out := make([]apiVersion, 0, len(p.Versions))
+	for _, v := range p.Versions {
+		out = append(out, apiVersion{Version: v.Name, FirstSeen: apiTime(v.FirstSeen), Hits: v.Hits,
+			MedianMS: roundMs(v.MedianMs), P95MS: roundMs(v.P95Ms)})
 	}
-	out := make([]apiVersion, 0, len(rows))
-	for _, v := range rows {
-		med, p95 := v.Quantiles()
-		out = append(out, apiVersion{Version: v.Name, FirstSeen: apiTime(v.FirstSeen), Hits: v.Hits, MedianMS: millis(med), P95MS: millis(p95)})
-	}
+	newestFirst(out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -174,7 +168,7 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request, _ *login) e
 		return err
 	}
 	sv := s.shownOf(r)
-	all, err := query.Services(r.Context(), s.scope(sv), win.query())
+	all, err := query.Services(r.Context(), s.scope(sv), hourly(win))
 	if err != nil {
 		return err
 	}

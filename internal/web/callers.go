@@ -2,21 +2,16 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/chart"
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 )
 
-// callerCharts draws who called an endpoint, from internal/query: per
-// user (Config.GroupBy) and per client IP, box plots of durations and a
-// bubble plot of the average duration per version. With many users or
-// IPs, query picks the busiest and the slowest, and the note says so.
-func (s *Server) callerCharts(r *http.Request, sv *shown, endpoint string, w window) ([]Chart, error) {
-	c, err := query.EndpointCallers(r.Context(), s.scope(sv), endpoint, query.Window{Since: w.since, Until: w.until}, query.CallerOptions{})
-	if err != nil {
-		return nil, err
-	}
+// callerCharts draws who called an endpoint: per user (Config.GroupBy)
+// and per client IP, box plots of durations and a bubble plot of the
+// average duration per version. With many users or IPs, query picks the
+// busiest and the slowest, and the note says so.
+func (s *Server) callerCharts(c *query.Callers) []Chart {
 	var out []Chart
 	for _, part := range []struct {
 		who string
@@ -51,5 +46,5 @@ func (s *Server) callerCharts(r *http.Request, sv *shown, endpoint string, w win
 		}
 		out = append(out, Chart{Title: bp.Title, Note: note, SVG: bp.SVG()})
 	}
-	return out, nil
+	return out
 }

@@ -70,7 +70,7 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 		return errorf(http.StatusBadRequest, "parameter limit: paging is for format=json; CSV downloads are whole")
 	}
 	sv := s.shownOf(r)
-	f := store.RequestFilter{Service: sv.Name, Endpoint: q.Get("endpoint"), Since: win.since, Until: win.until, AfterID: after}
+	f := store.RequestFilter{Service: sv.Name, Endpoint: q.Get("endpoint"), Since: win.Since, Until: win.Until, AfterID: after}
 	if f.Endpoint != "" {
 		if err := s.knownEndpoint(r, sv, f.Endpoint); err != nil {
 			return err

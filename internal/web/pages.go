@@ -1,10 +1,10 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"math"
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
@@ -27,8 +27,8 @@ type rangeView struct {
 func (s *Server) rangeView(key string) rangeView { return rangeView{Key: key, Choices: rangeChoices()} }
 
 type overviewData struct {
-	Rows   []endpointRow
-	Total  summary
+	Rows   []query.EndpointSummary
+	Total  struct{ Hits, Errors int64 }
 	Charts []Chart
 	// Instances of the service, with their requests and last request:
 	// listed when there are several, or in gmd serve.
@@ -38,25 +38,16 @@ type overviewData struct {
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) error {
 	sv := s.shownOf(r)
-	// The recent hours serve the table's recent counts and the charts.
-	totals, err := s.sum(r.Context(), sv, "", window{}, store.ByEndpoint, true)
+	o, err := query.Overview(r.Context(), s.scope(sv), query.Window{})
 	if err != nil {
 		return err
 	}
-	hours, err := s.recentHours(r.Context(), sv, "")
-	if err != nil {
-		return err
+	d := overviewData{Rows: s.running(sv, o.Endpoints)}
+	for _, row := range d.Rows {
+		d.Total.Hits += row.Hits
+		d.Total.Errors += row.Errors
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, hours)
-	if err != nil {
-		return err
-	}
-	d := overviewData{Rows: rows}
-	for i := range rows {
-		d.Total.Hits += rows[i].Hits
-		d.Total.Errors += rows[i].Errors
-	}
-	d.Charts = s.overviewCharts(hours)
+	d.Charts = []Chart{heatmapChart(&o.Heatmap, "Requests by hour of the day, last 30 days"), dailyChart(&o.Daily)}
 	if d.Instances, err = query.Instances(r.Context(), s.scope(sv), query.Window{}); err != nil {
 		return err
 	}
@@ -64,13 +55,8 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *login) 
 	return s.render(w, r, u, http.StatusOK, "overview", "Overview", d)
 }
 
-// scope is what the query package reads for the shown service.
-func (s *Server) scope(sv *shown) query.Scope {
-	return query.Scope{Store: s.store, Service: sv.Name, Loc: s.loc(), Now: s.now()}
-}
-
 type endpointsData struct {
-	Rows []endpointRow
+	Rows []query.EndpointSummary
 	note
 }
 
@@ -80,13 +66,7 @@ type note struct{ Notice, Problem string }
 func (n note) notice() (string, string) { return n.Notice, n.Problem }
 
 func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	sv := s.shownOf(r)
-	// Counts only: no histograms to sum.
-	totals, err := s.sum(r.Context(), sv, "", window{}, store.ByEndpoint, false)
-	if err != nil {
-		return err
-	}
-	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, nil)
+	rows, err := s.endpoints(r.Context(), s.shownOf(r), query.Window{}, false) // counts only: no histograms to sum
 	if err != nil {
 		return err
 	}
@@ -134,7 +114,9 @@ func (s *Server) setLevel(r *http.Request, u *login, sv *shown, name string, lev
 }
 
 type endpointData struct {
-	Row      endpointRow
+	Endpoint store.Endpoint
+	Level    int // in effect
+	Totals   query.Totals
 	Range    rangeView
 	Versions []versionRow
 	Status   []statusRow
@@ -149,6 +131,8 @@ type statusRow struct {
 	Share float64
 }
 
+var statusClasses = []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
 func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) error {
 	sv := s.shownOf(r)
 	q := r.URL.Query()
@@ -157,95 +141,72 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 	if err != nil {
 		return err
 	}
-	if name == "" {
-		return errorf(http.StatusNotFound, "no endpoint named \"\"")
-	}
-	totals, err := s.sum(r.Context(), sv, name, win, store.ByEndpoint, true)
-	if err != nil {
+	level, running := s.opts.Level(name)
+	running = running && sv.Own
+	p, err := query.Endpoint(r.Context(), s.scope(sv), name, hourly(win), query.CallerOptions{})
+	switch {
+	case errors.Is(err, store.ErrNotFound) && running && name != "":
+		// Known to the running dashboard, not written yet: nothing to show
+		// but its name and level.
+		p = &query.EndpointPage{Endpoint: store.Endpoint{Service: sv.Name, Name: name}}
+	case errors.Is(err, store.ErrNotFound) || name == "":
+		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+	case err != nil:
 		return err
 	}
-	rows, err := s.endpointRowsFrom(r.Context(), sv, totals, nil)
-	if err != nil {
-		return err
+	d := endpointData{Endpoint: p.Endpoint, Level: p.Endpoint.Level, Totals: p.Totals, Range: s.rangeView(key)}
+	if running {
+		d.Level = level
 	}
-	var d endpointData
-	found := false
-	for _, row := range rows {
-		if row.Name == name {
-			d.Row, found = row, true
+	for i, n := range p.Totals.Status {
+		if n > 0 {
+			d.Status = append(d.Status, statusRow{statusClasses[i], n, float64(n) / float64(p.Totals.N)})
 		}
 	}
-	if !found {
-		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+	boxes := make([]versionBox, len(p.Versions))
+	for i, v := range p.Versions {
+		boxes[i] = versionBox{v.Box, v.FirstSeen}
+		d.Versions = append(d.Versions, versionRow{Name: v.Label, FirstSeen: v.FirstSeen, Hits: v.N, MedianMs: v.MedianMs,
+			P95Ms: v.P95Ms, ErrorRate: v.ErrorRate})
 	}
-	d.Range = s.rangeView(key)
-	perVersion, err := s.sum(r.Context(), sv, name, win, store.ByVersion, true)
-	if err != nil {
-		return err
-	}
-	if d.Versions, err = s.versionRows(r, sv, perVersion); err != nil {
-		return err
-	}
-	if d.Instances, err = query.EndpointInstances(r.Context(), s.scope(sv), name, win.query()); err != nil {
+	newestFirst(d.Versions)
+	if d.Instances, err = query.EndpointInstances(r.Context(), s.scope(sv), name, hourly(win)); err != nil {
 		return err
 	}
 	if len(d.Instances) < 2 {
 		d.Instances = nil // the figures above say it all
 	}
-	for i, label := range []string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"} {
-		if n := d.Row.Status[i]; n > 0 {
-			d.Status = append(d.Status, statusRow{label, n, float64(n) / float64(d.Row.Hits)})
-		}
+	if p.Heatmap.Values != nil { // stored: its charts
+		d.Charts = []Chart{heatmapChart(&p.Heatmap, "Requests by hour of the day, last 30 days"), hourlyChart(&p.Hourly),
+			s.versionBoxes(boxes, "Duration per version"), s.statusChart(&p.Status)}
+		d.Charts = append(d.Charts, s.callerCharts(&p.Callers)...)
 	}
-	hours, err := s.recentHours(r.Context(), sv, name)
-	if err != nil {
-		return err
-	}
-	statusHours, err := s.sum(r.Context(), sv, name, win, store.ByHour, false)
-	if err != nil {
-		return err
-	}
-	d.Charts = s.endpointCharts(hours, statusHours, win, d.Versions)
-	callers, err := s.callerCharts(r, sv, name, win)
-	if err != nil {
-		return err
-	}
-	d.Charts = append(d.Charts, callers...)
 	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
 }
 
-// versionRow is a version with the requests it served.
+// versionRow is a version with the requests it served, in the versions
+// tables.
 type versionRow struct {
 	Name      string
 	FirstSeen time.Time
-	summary
+	Hits      int64
+	MedianMs  float64
+	P95Ms     float64
+	ErrorRate float64
 }
 
-// versionRows folds rollups per version, newest version first; versions
-// without requests in rus are listed too when rus covers all endpoints.
-func (s *Server) versionRows(r *http.Request, sv *shown, rus []store.Rollup) ([]versionRow, error) {
-	vs, err := s.store.Versions(r.Context(), sv.Name)
-	if err != nil {
-		return nil, err
+// newestFirst reverses rows, which query gives oldest first.
+func newestFirst[T any](rows []T) {
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
 	}
-	sums := fold(rus, byVersion)
-	var out []versionRow
-	for _, v := range vs {
-		row := versionRow{Name: v.Name, FirstSeen: v.FirstSeen}
-		if sm := sums[v.Name]; sm != nil {
-			row.summary = *sm
-		}
-		out = append(out, row)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].FirstSeen.After(out[j].FirstSeen) })
-	return out, nil
 }
 
 type versionsData struct {
 	Range    rangeView
-	Versions []versionRow
-	// Cells holds each endpoint's median per version, for the table
-	// comparing versions.
+	Versions []versionRow // newest first
+	// Endpoints holds each endpoint's median per version, in the order
+	// of Versions, for the table comparing versions.
 	Endpoints []versionsEndpoint
 	Charts    []Chart
 }
@@ -261,59 +222,42 @@ type versionsEndpoint struct {
 }
 
 type versionCell struct {
-	Hits   int64
-	Median time.Duration
-	Change float64 // against the previous (older) version with requests; 0 when none
-	Has    bool
+	Hits     int64
+	MedianMs float64
+	Change   float64 // against the previous (older) version with requests; 0 when none or too small
+	Has      bool
 }
 
 func (s *Server) versionsPage(w http.ResponseWriter, r *http.Request, u *login) error {
-	sv := s.shownOf(r)
 	win, key, err := s.pageWindow(r.URL.Query(), "all")
 	if err != nil {
 		return err
 	}
-	rus, err := s.sum(r.Context(), sv, "", win, store.ByEndpoint|store.ByVersion, true)
+	p, err := query.Versions(r.Context(), s.scope(s.shownOf(r)), hourly(win))
 	if err != nil {
 		return err
 	}
 	d := versionsData{Range: s.rangeView(key)}
-	if d.Versions, err = s.versionRows(r, sv, rus); err != nil {
-		return err
+	boxes := make([]versionBox, len(p.Versions))
+	column := make(map[string]int, len(p.Versions)) // version -> column, newest first
+	for i, v := range p.Versions {
+		boxes[i] = versionBox{v.Box, v.FirstSeen}
+		column[v.Name] = len(p.Versions) - 1 - i
+		d.Versions = append(d.Versions, versionRow{Name: v.Name, FirstSeen: v.FirstSeen, Hits: v.Hits, MedianMs: v.MedianMs,
+			P95Ms: v.P95Ms, ErrorRate: v.ErrorRate})
 	}
-	per := fold(rus, func(ru *store.Rollup) string { return ru.Endpoint + "\x00" + ru.Version })
-	names := map[string]bool{}
-	for i := range rus {
-		names[rus[i].Endpoint] = true
-	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
-	for _, n := range sorted {
-		e := versionsEndpoint{Name: n, Cells: make([]versionCell, len(d.Versions))}
-		// Versions are newest first; compare each with the next older
-		// one that served the endpoint.
-		for i := len(d.Versions) - 1; i >= 0; i-- {
-			sm := per[n+"\x00"+d.Versions[i].Name]
-			if sm == nil {
-				continue
+	newestFirst(d.Versions)
+	for _, ev := range p.Endpoints {
+		e := versionsEndpoint{Name: ev.Endpoint, Cells: make([]versionCell, len(d.Versions))}
+		for _, c := range ev.Versions {
+			cell := versionCell{Hits: c.Hits, MedianMs: c.MedianMs, Has: true}
+			if math.Abs(c.MedianChange) >= minChange { // else within the histograms' resolution
+				cell.Change = c.MedianChange
 			}
-			c := versionCell{Hits: sm.Hits, Median: sm.Median(), Has: true}
-			for j := i + 1; j < len(d.Versions); j++ {
-				if prev := e.Cells[j]; prev.Has && prev.Median > 0 {
-					c.Change = float64(c.Median-prev.Median) / float64(prev.Median)
-					if math.Abs(c.Change) < minChange {
-						c.Change = 0 // within the histograms' resolution
-					}
-					break
-				}
-			}
-			e.Cells[i] = c
+			e.Cells[column[c.Version]] = cell
 		}
 		d.Endpoints = append(d.Endpoints, e)
 	}
-	d.Charts = s.versionsCharts(d.Versions)
+	d.Charts = []Chart{s.versionBoxes(boxes, "Duration per version, all endpoints")}
 	return s.render(w, r, u, http.StatusOK, "versions", "Versions", d)
 }

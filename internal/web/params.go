@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 )
 
 // parseTime reads a time parameter: RFC 3339 ("2026-03-04T10:00:00Z"),
@@ -49,16 +51,16 @@ func timeParam(q url.Values, name string, loc *time.Location) (time.Time, error)
 }
 
 // windowParams reads since and until; until must come after since.
-func (s *Server) windowParams(q url.Values) (window, error) {
-	var w window
+func (s *Server) windowParams(q url.Values) (query.Window, error) {
+	var w query.Window
 	var err error
-	if w.since, err = timeParam(q, "since", s.loc()); err != nil {
+	if w.Since, err = timeParam(q, "since", s.loc()); err != nil {
 		return w, err
 	}
-	if w.until, err = timeParam(q, "until", s.loc()); err != nil {
+	if w.Until, err = timeParam(q, "until", s.loc()); err != nil {
 		return w, err
 	}
-	if !w.since.IsZero() && !w.until.IsZero() && !w.until.After(w.since) {
+	if !w.Since.IsZero() && !w.Until.IsZero() && !w.Until.After(w.Since) {
 		return w, errorf(http.StatusBadRequest, "parameter until: must be after since")
 	}
 	return w, nil
@@ -82,7 +84,7 @@ func rangeChoices() []rangeChoice {
 
 // pageWindow reads a page's time range: since/until when given, else the
 // range parameter, else def.
-func (s *Server) pageWindow(q url.Values, def string) (window, string, error) {
+func (s *Server) pageWindow(q url.Values, def string) (query.Window, string, error) {
 	if q.Get("since") != "" || q.Get("until") != "" {
 		w, err := s.windowParams(q)
 		return w, "custom", err
@@ -94,12 +96,12 @@ func (s *Server) pageWindow(q url.Values, def string) (window, string, error) {
 	for _, c := range rangeChoices() {
 		if c.Key == key {
 			if c.d == 0 {
-				return window{}, key, nil
+				return query.Window{}, key, nil
 			}
-			return window{since: s.now().Add(-c.d)}, key, nil
+			return query.Window{Since: s.now().Add(-c.d)}, key, nil
 		}
 	}
-	return window{}, "", errorf(http.StatusBadRequest, "parameter range: %q is not one of 24h, 7d, 30d, all", clipParam(key))
+	return query.Window{}, "", errorf(http.StatusBadRequest, "parameter range: %q is not one of 24h, 7d, 30d, all", clipParam(key))
 }
 
 // clipParam shortens a bad parameter value quoted in an error.

@@ -166,19 +166,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"when":   s.formatTime,
-		"ms":     formatMillis,
-		"msf":    func(ms float64) string { return formatMillis(time.Duration(ms * float64(time.Millisecond))) },
-		"pct":    func(f float64) string { return formatFloat(100*f, 2) + "%" },
-		"num":    formatCount,
-		"static": func(name string) string { return s.link + "/static/" + name + "?v=" + s.static.version(name) },
+		"when":    s.formatTime,
+		"ms":      formatMillis,
+		"roundms": roundMs,
+		"pct":     func(f float64) string { return formatFloat(100*f, 2) + "%" },
+		"num":     formatCount,
+		"static":  func(name string) string { return s.link + "/static/" + name + "?v=" + s.static.version(name) },
 		"levelName": func(l int) string {
 			return levelNames[min(max(l, 0), len(levelNames)-1)]
 		},
 		"levels":    func() []int { return []int{0, 1, 2, 3} },
 		"shortFile": shortFile,
 		"shortFunc": shortFunc,
-		"dur":       func(m diag.Millis) string { return formatMillis(m.D()) },
+		"dur":       func(m diag.Millis) string { return formatMillis(float64(m.D()) / float64(time.Millisecond)) },
 		"ratio":     func(f float64) string { return formatFloat(f, 1) + "×" },
 		"bytes":     formatBytes,
 		"mulf":      func(a, b float64) float64 { return a * b },
@@ -199,10 +199,9 @@ func (s *Server) formatTime(t time.Time) string {
 	return t.In(s.loc()).Format("2006-01-02 15:04:05")
 }
 
-// formatMillis shows a duration in milliseconds with three significant
-// digits ("0.125 ms", "12.5 ms", "1250 ms").
-func formatMillis(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
+// formatMillis shows milliseconds with three significant digits
+// ("0.125 ms", "12.5 ms", "1250 ms").
+func formatMillis(ms float64) string {
 	switch {
 	case ms == 0:
 		return "0 ms"
