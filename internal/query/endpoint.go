@@ -141,16 +141,16 @@ func className(c int) string {
 }
 
 // EndpointStatus counts an endpoint's responses by status class over w,
-// per hour or per day. The zero Window, or one with an open end, is
-// closed with the last HeatmapDays days.
+// per hour or per day. An open start is the first of the last HeatmapDays
+// days; an open end is the end of the current hour, so that hours still to
+// come are not drawn as hours without requests.
 func EndpointStatus(ctx context.Context, sc Scope, endpoint string, w Window) (*StatusCodes, error) {
 	loc := sc.loc()
-	def := LastDays(sc.now(), loc, HeatmapDays)
 	if w.Since.IsZero() {
-		w.Since = def.Since
+		w.Since = LastDays(sc.now(), loc, HeatmapDays).Since
 	}
 	if w.Until.IsZero() {
-		w.Until = def.Until
+		w.Until = store.HourOf(sc.now()).Add(time.Hour)
 	}
 	if !w.Until.After(w.Since) {
 		return &StatusCodes{Step: time.Hour}, nil

@@ -151,6 +151,12 @@ func TestEndpointStatus(t *testing.T) {
 		t.Errorf("2xx points %+v", two)
 	}
 
+	// An open end is the end of the current hour: no hours to come.
+	st = get(Window{Since: now.Add(-6 * time.Hour)})
+	if two := st.Series[0].Points; len(two) != 7 || !two[6].T.Equal(at(4, 15, 0)) {
+		t.Errorf("open end: 2xx points %+v, want 09:00 to 15:00 UTC", two)
+	}
+
 	// Daily by default: the last 30 days in Amsterdam.
 	st = get(Window{})
 	if st.Step != 24*time.Hour || len(st.Series[0].Points) != HeatmapDays {
@@ -217,8 +223,9 @@ func TestEndpointPage(t *testing.T) {
 		t.Errorf("totals %+v", tt)
 	}
 	// The zero window's status codes start with the endpoint's first
-	// request (hourly: it was 3 hours ago, and the window ends with the day), not 30 days before.
-	if p.Status.Step != time.Hour || len(p.Status.Series[0].Points) != 12 {
+	// request (hourly: it was 3 hours ago, from 12:31), not 30 days before,
+	// and end with the current hour (15:00).
+	if p.Status.Step != time.Hour || len(p.Status.Series[0].Points) != 4 {
 		t.Errorf("status over all time: step %v, %d points", p.Status.Step, len(p.Status.Series[0].Points))
 	}
 	pb, err := Endpoint(context.Background(), sc, "GET /b", Window{}, CallerOptions{})

@@ -419,3 +419,23 @@ func TestEndpointNotStoredYet(t *testing.T) {
 		t.Error("the endpoints table lacks the endpoint")
 	}
 }
+
+func TestZoneName(t *testing.T) {
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	winter := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	if got := zoneName(ams, winter); got != "Europe/Amsterdam" {
+		t.Errorf("a named zone: %q", got)
+	}
+	if got := zoneName(time.UTC, winter); got != "UTC" {
+		t.Errorf("UTC: %q", got)
+	}
+	// The machine's zone says what it is instead of Go's "Local".
+	got := zoneName(time.Local, winter)
+	_, off := winter.In(time.Local).Zone()
+	if !strings.HasPrefix(got, "the server's zone, ") || strings.Contains(got, "Local") || (off == 0) != strings.HasSuffix(got, "UTC") {
+		t.Errorf("the local zone: %q (offset %d)", got, off)
+	}
+}

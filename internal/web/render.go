@@ -114,7 +114,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *login, status
 	}
 	sv := s.shownOf(r)
 	v := &view{Title: title, Active: activeOf(r, s.link), User: u, Service: sv.Name, Services: sv.Services,
-		Link: s.link, Nav: s.nav(u), Zone: s.loc().String(), Data: data, param: sv.Param}
+		Link: s.link, Nav: s.nav(u), Zone: zoneName(s.loc(), s.now()), Data: data, param: sv.Param}
 	if sv.Own {
 		v.Version = s.opts.Version
 	}
@@ -188,6 +188,27 @@ func (s *Server) funcs() template.FuncMap {
 		// pages use $.RangeForm, which keeps the service too.
 		"rangeForm": rangeForm,
 	}
+}
+
+// zoneName names loc for people: its name, or for the machine's zone
+// (TIMEZONE unset), which Go calls "Local", its abbreviation and offset.
+func zoneName(loc *time.Location, now time.Time) string {
+	if loc != time.Local {
+		return loc.String()
+	}
+	abbr, off := now.In(loc).Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	utc := fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off%3600/60)
+	if off == 0 {
+		utc = "UTC"
+	}
+	if abbr == "" || abbr == utc || abbr == "UTC" || strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+		return "the server's zone, " + utc
+	}
+	return "the server's zone, " + abbr + " (" + utc + ")"
 }
 
 var levelNames = []string{"off", "timing", "outliers", "profiler"}
