@@ -2,93 +2,19 @@ package query_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-monitoring-dashboard/dashboard/internal/demo"
+	"github.com/go-monitoring-dashboard/dashboard/internal/benchdb"
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
-	"github.com/go-monitoring-dashboard/dashboard/store"
-	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
 
-// The benchmark database: the demo's book shop with a million requests
-// over 30 days, 7 endpoints, 4 versions and 300 users. It is made once
-// (about ten seconds) and kept in the temporary directory; the name
-// changes with what is generated.
-const (
-	benchRequests = 1_000_000
-	benchUsers    = 300
-	benchDays     = 30
-	benchFile     = "gmd-query-bench-1m-v2.db"
-)
+var benchEnd = benchdb.End()
 
-var benchEnd = time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
-
-var benchDB struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// benchStore opens the benchmark database, making it first if needed.
-func benchStore(b *testing.B) store.Store {
-	b.Helper()
-	benchDB.once.Do(func() {
-		dir := os.Getenv("GMD_BENCH_DIR")
-		if dir == "" {
-			dir = os.TempDir()
-		}
-		benchDB.path = filepath.Join(dir, benchFile)
-		if _, err := os.Stat(benchDB.path); err == nil {
-			return
-		}
-		benchDB.err = makeBenchDB(benchDB.path)
-	})
-	if benchDB.err != nil {
-		b.Fatal(benchDB.err)
-	}
-	s, err := sqlite.OpenFile(context.Background(), benchDB.path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
-}
-
-func makeBenchDB(path string) error {
-	tmp := path + ".part"
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(tmp + suffix)
-	}
-	s, err := sqlite.OpenFile(context.Background(), tmp)
-	if err != nil {
-		return err
-	}
-	o := demo.WorldOptions{Users: benchUsers, Days: benchDays, End: benchEnd, Seed: 1, Loc: time.UTC, PerHour: 1}
-	unit := demo.NewWorld(o)
-	o.PerHour = benchRequests / unit.Expected(unit.Start, unit.End)
-	w := demo.NewWorld(o)
-	sum, err := demo.Backfill(context.Background(), s, w, demo.BackfillOptions{Seed: 1})
-	if err != nil {
-		s.Close()
-		return err
-	}
-	if err := s.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "made %s: %d requests in %v\n", path, sum.Requests, sum.Elapsed.Round(time.Millisecond))
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(tmp + suffix)
-	}
-	return os.Rename(tmp, path)
-}
-
+// benchScope reads the benchmark database: a million requests (see
+// internal/benchdb).
 func benchScope(b *testing.B) query.Scope {
-	return query.Scope{Store: benchStore(b), Service: "bookshop", Loc: mustZone(b, "Europe/Amsterdam"), Now: benchEnd}
+	return query.Scope{Store: benchdb.Open(b), Service: benchdb.Service, Loc: mustZone(b, benchdb.Zone), Now: benchEnd}
 }
 
 func mustZone(b *testing.B, name string) *time.Location {
@@ -100,7 +26,7 @@ func mustZone(b *testing.B, name string) *time.Location {
 }
 
 // The busiest endpoint, about 300,000 of the million requests.
-const benchEndpoint = "GET /books/{id}"
+const benchEndpoint = benchdb.Endpoint
 
 // BenchmarkOverview measures the overview page's data.
 func BenchmarkOverview(b *testing.B) {
