@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/demo"
+	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
 // findChromium returns the browser to drive: GMD_CHROMIUM, else the first
@@ -252,12 +253,13 @@ func (b *browser) clickAndLoad(sel string) {
 
 // chartInfo describes one chart of a page as the browser has it.
 type chartInfo struct {
-	Kind   string `json:"kind"`
-	Title  string `json:"title"`
-	Marks  int    `json:"marks"`  // data marks: cells, bars, boxes, bubbles, points, frames
-	Titled int    `json:"titled"` // marks with a hover title
-	Empty  bool   `json:"empty"`  // says "No data"
-	Width  int    `json:"width"`  // drawn width in CSS pixels
+	Kind   string  `json:"kind"`
+	Title  string  `json:"title"`
+	Marks  int     `json:"marks"`  // data marks: cells, bars, boxes, bubbles, points, frames
+	Titled int     `json:"titled"` // marks with a hover title
+	Empty  bool    `json:"empty"`  // says "No data"
+	Width  int     `json:"width"`  // drawn width in CSS pixels
+	Scale  float64 `json:"scale"`  // drawn width / the SVG's own width: its text is 12 px times this
 }
 
 const chartsJS = `(function () {
@@ -271,7 +273,8 @@ const chartsJS = `(function () {
       return t && (t.textContent || t.dataset.text || "").trim() !== "";
     }).length;
     return {kind: kind, title: svg.getAttribute("aria-label") || "", marks: ms.length, titled: titled,
-      empty: svg.querySelector(".gmd-empty") !== null, width: Math.round(svg.getBoundingClientRect().width)};
+      empty: svg.querySelector(".gmd-empty") !== null, width: Math.round(svg.getBoundingClientRect().width),
+      scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width};
   });
 })()`
 
@@ -288,9 +291,7 @@ func (b *browser) checkCharts(where string, want map[string]int) []chartInfo {
 		} else if c.Titled != c.Marks {
 			b.t.Errorf("%s: chart %q (%s): %d of %d marks have a hover title", where, c.Title, c.Kind, c.Titled, c.Marks)
 		}
-		if c.Width < 300 {
-			b.t.Errorf("%s: chart %q is drawn %d px wide", where, c.Title, c.Width)
-		}
+		b.readable(where, c)
 	}
 	for kind, n := range want {
 		if got[kind] != n {
@@ -303,6 +304,17 @@ func (b *browser) checkCharts(where string, want map[string]int) []chartInfo {
 		}
 	}
 	return charts
+}
+
+// minScale keeps the charts' 12-pixel text at 10 pixels or more.
+const minScale = 0.83
+
+// readable wants a chart drawn large enough to read.
+func (b *browser) readable(where string, c chartInfo) {
+	b.t.Helper()
+	if c.Scale < minScale {
+		b.t.Errorf("%s: chart %q is drawn %d px wide, %.2f of its size: its text is too small to read", where, c.Title, c.Width, c.Scale)
+	}
 }
 
 // navLabels returns the labels of the dashboard's menu.
@@ -341,7 +353,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	ctx := context.Background()
 	d, err := demo.Start(ctx, demo.Options{
 		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "demo.db"), Password: "e2e-admin-password",
-		Days: 30, Users: 40, PerHour: 60, Seed: 7, Rate: 2,
+		// Live traffic brisk enough for outliers of GET /search within
+		// seconds.
+		Days: 30, Users: 40, PerHour: 60, Seed: 7, Rate: 30,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -481,9 +495,68 @@ func TestDashboardInBrowser(t *testing.T) {
 		})
 	}
 
-	known := map[string]bool{"Overview": true, "Endpoints": true, "Versions": true, "Export": true, "Settings": true, "Users": true}
-	t.Run("pages other parts add to the menu", func(t *testing.T) {
+	// The pages of outliers, errors, profiles and CI results. Outliers
+	// come from the live traffic: the demo watches GET /search (level
+	// 2); wait for one so that its page and the list show it.
+	t.Run("outliers", func(t *testing.T) {
+		var first []store.Outlier
+		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+			var err error
+			if first, err = d.Store.Outliers(ctx, store.OutlierFilter{Service: d.World.Service, Limit: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if len(first) > 0 {
+				break
+			}
+		}
+		if len(first) == 0 {
+			t.Fatal("the demo captured no outlier of GET /search in 90 seconds")
+		}
+		b.page("outliers", "outliers")
+		b.checkCharts("outliers", nil)
+		if n := eval[int](b, `document.querySelectorAll("a[href*='/outlier?id=']").length`); n == 0 {
+			t.Fatal("the outliers page lists no outlier")
+		}
+		b.clickAndLoad(`a[href*='/outlier?id=']`)
+		b.screenshot("outlier")
+		b.clean("outlier page")
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "GET /search") {
+			t.Errorf("the outlier's page does not name its endpoint: %.300s", body)
+		}
+		for _, c := range eval[[]chartInfo](b, chartsJS) {
+			if c.Empty || c.Marks == 0 || c.Titled != c.Marks {
+				t.Errorf("outlier page: chart %q (%s): %d marks, %d with a title, empty %v", c.Title, c.Kind, c.Marks, c.Titled, c.Empty)
+			}
+			b.readable("outlier page", c)
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		b.page("errors", "errors")
+		b.checkCharts("errors", nil)
+		// The demo's history has 5xx answers (the orders incident among them).
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "POST /orders") {
+			t.Errorf("the errors page does not list the failing POST /orders: %.300s", body)
+		}
+	})
+
+	t.Run("version report", func(t *testing.T) {
+		b.page("report", "report")
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "GET /search") || !strings.Contains(body, "improvement") {
+			t.Errorf("the version report does not show GET /search getting faster in 1.2.1: %.400s", body)
+		}
+	})
+
+	// Pages that need data the demo has not made: profiles are stored
+	// once a minute, tests and benchmarks come from CI uploads. They are
+	// opened empty, and so is any page added to the menu later.
+	known := map[string]bool{"Overview": true, "Endpoints": true, "Versions": true, "Export": true, "Settings": true,
+		"Users": true, "Outliers": true, "Errors": true, "Report": true}
+	t.Run("other pages of the menu", func(t *testing.T) {
 		b.open("")
+		if h := eval[float64](b, `document.querySelector("header.top").getBoundingClientRect().height`); h > 60 {
+			t.Errorf("the menu takes %.0f px: it wraps at 1400 px", h)
+		}
 		links := eval[[][2]string](b, `Array.from(document.querySelectorAll("nav.menu a")).map(function (a) { return [a.textContent.trim(), a.getAttribute("href")]; })`)
 		for _, l := range links {
 			if known[l[0]] {
@@ -496,6 +569,7 @@ func TestDashboardInBrowser(t *testing.T) {
 				if !c.Empty && c.Titled != c.Marks {
 					t.Errorf("%s: chart %q: %d of %d marks have a hover title", l[0], c.Title, c.Titled, c.Marks)
 				}
+				b.readable(l[0], c)
 			}
 		}
 	})
