@@ -331,8 +331,10 @@ var pageEndpoints = []string{"GET /books/{id}", "GET /search"}
 // see: the charts with their hover values, sorting, level changes,
 // logging out, and no error of any kind in the browser.
 //
-// GMD_SCREENSHOTS=dir keeps the screenshots there (docs/screenshots is
-// the README's set); otherwise they go to a temporary directory. Without
+// GMD_SCREENSHOTS=dir keeps the screenshots there, a relative dir being
+// under the repository's root (docs/screenshots is the README's set),
+// replacing the numbered screenshots of an earlier run; otherwise they go
+// to a temporary directory. Without
 // Chromium the test skips, unless GMD_REQUIRE_BROWSER=1 (as in CI).
 func TestDashboardInBrowser(t *testing.T) {
 	exe := findChromium()
@@ -346,8 +348,18 @@ func TestDashboardInBrowser(t *testing.T) {
 	shots := os.Getenv("GMD_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
+	} else {
+		if !filepath.IsAbs(shots) {
+			shots = filepath.Join("..", shots) // relative to the repository's root
+		}
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// A set of its own: the numbered screenshots of an earlier run go.
+		old, _ := filepath.Glob(filepath.Join(shots, "[0-9][0-9]-*.png"))
+		for _, f := range old {
+			os.Remove(f)
+		}
 	}
 
 	ctx := context.Background()
