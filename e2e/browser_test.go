@@ -176,6 +176,14 @@ func (b *browser) clean(where string) {
 	}
 }
 
+// use makes the steps report to t, a subtest, until the returned func
+// gives them back to the test they reported to before.
+func (b *browser) use(t *testing.T) func() {
+	prev := b.t
+	b.t = t
+	return func() { b.t = prev }
+}
+
 func (b *browser) must(err error) {
 	b.t.Helper()
 	if err != nil {
@@ -245,7 +253,9 @@ func evalAsync[T any](b *browser, js string) T {
 // leads to.
 func (b *browser) clickAndLoad(sel string) {
 	b.t.Helper()
-	_, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)))
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)))
 	if err != nil {
 		b.t.Fatalf("clicking %s: %v", sel, err)
 	}
@@ -304,6 +314,22 @@ func (b *browser) checkCharts(where string, want map[string]int) []chartInfo {
 		}
 	}
 	return charts
+}
+
+// chartsWithData wants at least one chart on the page, and every chart
+// with data marks that carry hover titles, drawn large enough to read.
+func (b *browser) chartsWithData(where string) {
+	b.t.Helper()
+	charts := eval[[]chartInfo](b, chartsJS)
+	if len(charts) == 0 {
+		b.t.Errorf("%s: no chart", where)
+	}
+	for _, c := range charts {
+		if c.Empty || c.Marks == 0 || c.Titled != c.Marks {
+			b.t.Errorf("%s: chart %q (%s): %d marks, %d with a title, empty %v", where, c.Title, c.Kind, c.Marks, c.Titled, c.Empty)
+		}
+		b.readable(where, c)
+	}
 }
 
 // minScale keeps the charts' 12-pixel text at 10 pixels or more.
@@ -386,6 +412,7 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	// The collector itself: each kind of problem it must see.
 	t.Run("the problem collector", func(t *testing.T) {
+		defer b.use(t)()
 		for _, c := range []struct {
 			name, js, want string
 		}{
@@ -417,6 +444,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 
 	t.Run("login", func(t *testing.T) {
+		defer b.use(t)()
 		b.open("")
 		loc := eval[string](b, `location.pathname + location.search`)
 		if !strings.HasSuffix(strings.SplitN(loc, "?", 2)[0], "/login") {
@@ -435,6 +463,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 
 	t.Run("overview", func(t *testing.T) {
+		defer b.use(t)()
 		b.page("", "overview")
 		b.checkCharts("overview", map[string]int{"heatmap": 1, "bars": 1})
 		rows := eval[int](b, `document.querySelectorAll("#overview tbody tr").length`)
@@ -448,6 +477,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("endpoints and levels", func(t *testing.T) {
+		defer b.use(t)()
 		b.page("endpoints", "endpoints")
 		b.changeLevel()
 		b.sortTable("endpoints", 2)
@@ -455,6 +485,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("endpoint pages", func(t *testing.T) {
+		defer b.use(t)()
 		endpointCharts := map[string]int{"heatmap": 1, "bars": 1, "boxplot": 3, "lines": 1, "bubble": 2}
 		for i, ep := range pageEndpoints {
 			for _, rng := range []string{"", "24h", "7d", "all"} {
@@ -485,6 +516,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("versions", func(t *testing.T) {
+		defer b.use(t)()
 		b.page("versions", "versions")
 		b.checkCharts("versions", map[string]int{"boxplot": 1})
 		if n := eval[int](b, `document.querySelectorAll(".change-up, .change-down").length`); n == 0 {
@@ -499,6 +531,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		{"account", "account", "Your account"},
 	} {
 		t.Run(p.path, func(t *testing.T) {
+			defer b.use(t)()
 			b.page(p.path, p.shot)
 			b.checkCharts(p.path, nil)
 			if h := eval[string](b, `document.querySelector("h1").textContent`); h != p.heading {
@@ -508,9 +541,11 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 
 	// The pages of outliers, errors, profiles and CI results. Outliers
-	// come from the live traffic: the demo watches GET /search (level
-	// 2); wait for one so that its page and the list show it.
+	// come from the live traffic of the endpoints the demo watches (GET
+	// /search, POST /orders): wait for one so that the list and its page
+	// show it.
 	t.Run("outliers", func(t *testing.T) {
+		defer b.use(t)()
 		var first []store.Outlier
 		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
 			var err error
@@ -522,7 +557,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 		}
 		if len(first) == 0 {
-			t.Fatal("the demo captured no outlier of GET /search in 90 seconds")
+			t.Fatal("the demo captured no outlier in 90 seconds")
 		}
 		b.page("outliers", "outliers")
 		b.checkCharts("outliers", nil)
@@ -532,18 +567,15 @@ func TestDashboardInBrowser(t *testing.T) {
 		b.clickAndLoad(`a[href*='/outlier?id=']`)
 		b.screenshot("outlier")
 		b.clean("outlier page")
-		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "GET /search") {
-			t.Errorf("the outlier's page does not name its endpoint: %.300s", body)
+		// The demo watches GET /search (level 2) and POST /orders (3).
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "GET /search") && !strings.Contains(body, "POST /orders") {
+			t.Errorf("the outlier's page does not name a watched endpoint: %.300s", body)
 		}
-		for _, c := range eval[[]chartInfo](b, chartsJS) {
-			if c.Empty || c.Marks == 0 || c.Titled != c.Marks {
-				t.Errorf("outlier page: chart %q (%s): %d marks, %d with a title, empty %v", c.Title, c.Kind, c.Marks, c.Titled, c.Empty)
-			}
-			b.readable("outlier page", c)
-		}
+		b.chartsWithData("outlier page")
 	})
 
 	t.Run("errors", func(t *testing.T) {
+		defer b.use(t)()
 		b.page("errors", "errors")
 		b.checkCharts("errors", nil)
 		// The demo's history has 5xx answers (the orders incident among them).
@@ -553,18 +585,45 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("version report", func(t *testing.T) {
+		defer b.use(t)()
 		b.page("report", "report")
-		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "GET /search") || !strings.Contains(body, "improvement") {
-			t.Errorf("the version report does not show GET /search getting faster in 1.2.1: %.400s", body)
+		body := eval[string](b, `document.querySelector("main").innerText`)
+		for _, want := range []string{"GET /search", "improvement", "BenchmarkSearch", "TestSearchRanking"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the version report (1.2.0 to 1.2.1, where GET /search gets faster again) lacks %q", want)
+			}
 		}
 	})
 
-	// Pages that need data the demo has not made: profiles are stored
-	// once a minute, tests and benchmarks come from CI uploads. They are
-	// opened empty, and so is any page added to the menu later.
+	// CI results: the demo uploads a run of tests and benchmarks per
+	// release.
+	t.Run("tests and benchmarks", func(t *testing.T) {
+		defer b.use(t)()
+		b.page("tests", "tests")
+		b.checkCharts("tests", map[string]int{"boxplot": 1})
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "TestSearchRanking") {
+			t.Errorf("the tests page does not list the demo's tests: %.300s", body)
+		}
+		b.clickAndLoad(`main a[href^="test?"]`)
+		b.screenshot("test")
+		b.clean("a test's page")
+		b.chartsWithData("a test's page")
+		b.page("benchmarks", "benchmarks")
+		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "BenchmarkSearch") {
+			t.Errorf("the benchmarks page does not list the demo's benchmarks: %.300s", body)
+		}
+		b.clickAndLoad(`main a[href^="benchmark?"]`)
+		b.screenshot("benchmark")
+		b.clean("a benchmark's page")
+		b.chartsWithData("a benchmark's page")
+	})
+
+	// Profiles are stored once a minute: the page is opened without
+	// them, and so is any page added to the menu later.
 	known := map[string]bool{"Overview": true, "Endpoints": true, "Versions": true, "Export": true, "Settings": true,
-		"Users": true, "Outliers": true, "Errors": true, "Report": true}
+		"Users": true, "Outliers": true, "Errors": true, "Report": true, "Tests": true, "Benchmarks": true}
 	t.Run("other pages of the menu", func(t *testing.T) {
+		defer b.use(t)()
 		b.open("")
 		if h := eval[float64](b, `document.querySelector("header.top").getBoundingClientRect().height`); h > 60 {
 			t.Errorf("the menu takes %.0f px: it wraps at 1400 px", h)
@@ -587,6 +646,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("add a guest", func(t *testing.T) {
+		defer b.use(t)()
 		b.open("users")
 		b.must(chromedp.Do(b.ctx,
 			chromedp.SendKeys(chromedp.CSS(`form[action$="/users/add"] input[name=username]`), "viewer"),
@@ -602,6 +662,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("logout", func(t *testing.T) {
+		defer b.use(t)()
 		b.open("")
 		b.clickAndLoad(`header form.inline button[type=submit]`)
 		if p := eval[string](b, `location.pathname`); !strings.HasSuffix(p, "/login") {
@@ -618,6 +679,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	t.Run("guest", func(t *testing.T) {
+		defer b.use(t)()
 		b.login("viewer", "viewer-password-1")
 		b.page("", "guest-overview")
 		b.checkCharts("guest overview", map[string]int{"heatmap": 1, "bars": 1})
