@@ -37,6 +37,12 @@ func (s benchStore) SumRollups(ctx context.Context, f store.SumFilter) ([]store.
 	return s.data.SumRollups(ctx, f)
 }
 
+func (s benchStore) Services(ctx context.Context) ([]string, error) { return s.data.Services(ctx) }
+
+func (s benchStore) Instances(ctx context.Context, service string) ([]store.Instance, error) {
+	return s.data.Instances(ctx, service)
+}
+
 func (s benchStore) Timings(ctx context.Context, f store.TimingFilter, fn func(*store.Timing) error) error {
 	return s.data.Timings(ctx, f, fn)
 }
