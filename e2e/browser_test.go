@@ -599,23 +599,23 @@ func TestDashboardInBrowser(t *testing.T) {
 	// release.
 	t.Run("tests and benchmarks", func(t *testing.T) {
 		defer b.use(t)()
-		b.page("tests", "tests")
-		b.checkCharts("tests", map[string]int{"boxplot": 1})
-		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "TestSearchRanking") {
-			t.Errorf("the tests page does not list the demo's tests: %.300s", body)
+		for _, c := range []struct{ list, one, name string }{
+			{"tests", "test", "TestSearchRanking"},
+			{"benchmarks", "benchmark", "BenchmarkSearch"},
+		} {
+			b.page(c.list, c.list)
+			if c.list == "tests" {
+				b.checkCharts(c.list, map[string]int{"boxplot": 1})
+			}
+			if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, c.name) {
+				t.Errorf("the %s page does not list the demo's %s: %.300s", c.list, c.name, body)
+			}
+			// One of them, with its charts across versions.
+			b.clickAndLoad(`main a[href^="` + c.one + `?"]`)
+			b.screenshot(c.one)
+			b.clean("a " + c.one + "'s page")
+			b.chartsWithData("a " + c.one + "'s page")
 		}
-		b.clickAndLoad(`main a[href^="test?"]`)
-		b.screenshot("test")
-		b.clean("a test's page")
-		b.chartsWithData("a test's page")
-		b.page("benchmarks", "benchmarks")
-		if body := eval[string](b, `document.querySelector("main").innerText`); !strings.Contains(body, "BenchmarkSearch") {
-			t.Errorf("the benchmarks page does not list the demo's benchmarks: %.300s", body)
-		}
-		b.clickAndLoad(`main a[href^="benchmark?"]`)
-		b.screenshot("benchmark")
-		b.clean("a benchmark's page")
-		b.chartsWithData("a benchmark's page")
 	})
 
 	// Profiles are stored once a minute: the page is opened without
