@@ -113,13 +113,22 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
 		Constant: c.OutlierConstant, MinRequests: int64(c.OutlierMinRequests), MinDuration: c.OutlierMinDuration,
 		CapturesPerMinute: c.OutlierCapturesPerMinute, Redact: c.OutlierRedact, SamplingPeriod: c.SamplingPeriod,
-		Ignore: []string{ownPackage + ".(*Dashboard)."}, Logger: log,
+		ProfileFlush: c.ProfileInterval, Ignore: []string{ownPackage + ".(*Dashboard)."}, Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: OUTLIER_REDACT: %w", err)
 	}
 	d.eps = newRegistry(c.MonitorLevel, func(e *endpoint, old, new int) { d.mon.LevelChanged(&e.watch, old, new) })
 	d.store = cfg.Store
+	if d.store != nil {
+		// DATABASE is not used: say so on the settings page rather than
+		// show a default that is not where the data goes.
+		for i := range c.Entries {
+			if c.Entries[i].Key == "DATABASE" {
+				c.Entries[i].Value, c.Entries[i].Source = "not used: the store given in Config.Store", "code"
+			}
+		}
+	}
 	if d.store == nil {
 		// A database server that is down does not stop the service: the
 		// store connects in the background and the recorder keeps rows

@@ -191,3 +191,12 @@ func TestPrecedenceThroughNew(t *testing.T) {
 		})
 	}
 }
+
+func TestSettingsSayWhenConfigStoreReplacesDatabase(t *testing.T) {
+	d := mustNew(t, booksMux(), Config{Store: memStore(t)})
+	for _, e := range d.cfg.Entries {
+		if e.Key == "DATABASE" && (e.Source != "code" || !strings.Contains(e.Value, "Config.Store")) {
+			t.Errorf("DATABASE entry %+v, want it to name Config.Store", e)
+		}
+	}
+}

@@ -28,6 +28,8 @@ type Config struct {
 	FlushInterval   time.Duration  // FLUSH_INTERVAL: longest wait before a batch is written
 	BacklogLimit    int            // BACKLOG_LIMIT: rows held while the database fails
 	SamplingPeriod  time.Duration  // SAMPLING_PERIOD: time between profiler samples
+	// PROFILE_INTERVAL: how often level-3 profiles are written
+	ProfileInterval time.Duration
 	// RAW_RETENTION_DAYS: days raw request rows are kept, 0 forever
 	RawRetentionDays int
 	// ROLLUP_RETENTION_DAYS: days hourly rollups are kept, 0 forever

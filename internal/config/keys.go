@@ -193,6 +193,15 @@ func keyTable() []keyDef {
 			set:   func(c *Config, v string) (err error) { c.SamplingPeriod, err = parseSamplingPeriod(v); return err },
 		},
 		{
+			Key: Key{Name: "PROFILE_INTERVAL", Default: "1m",
+				Description: "How often the samples of level-3 endpoints are written to the database as profiles (one per endpoint and version): a Go duration from 1s to 1h. Shorter shows profiles sooner and writes more rows."},
+			field: "ProfileInterval",
+			set: func(c *Config, v string) (err error) {
+				c.ProfileInterval, err = parseDuration(v, time.Second, time.Hour)
+				return err
+			},
+		},
+		{
 			Key: Key{Name: "RAW_RETENTION_DAYS", Default: "90",
 				Description: "Days a raw request row is kept; older rows are deleted in small batches in the background. 0 keeps them forever. Per-user and per-IP views and exports read raw rows."},
 			field: "RawRetentionDays",

@@ -37,6 +37,7 @@ func exampleValues() map[string]string {
 		"OUTLIER_CAPTURES_PER_MINUTE": "60",
 		"OUTLIER_REDACT":              "X-Tenant, /^x-internal-/",
 		"LEVEL_REFRESH_INTERVAL":      "1m",
+		"PROFILE_INTERVAL":            "10s",
 	}
 }
 

@@ -28,6 +28,7 @@ func TestLoadDefaults(t *testing.T) {
 		FlushInterval:       time.Second,
 		BacklogLimit:        100000,
 		SamplingPeriod:      10 * time.Millisecond,
+		ProfileInterval:     time.Minute,
 		RawRetentionDays:    90,
 		RollupRetentionDays: 1095,
 

@@ -154,6 +154,9 @@ func (d *Demo) start(ctx context.Context, o Options) error {
 		TrustedProxies: []string{"127.0.0.1/32", "::1/128"},
 		GroupBy:        func(r *http.Request) string { return r.Header.Get("X-User") },
 		Logger:         o.Logger,
+		// Profiles written every 10 s rather than every minute, so that a
+		// newcomer sees the flame graph soon.
+		Settings: map[string]string{"PROFILE_INTERVAL": "10s"},
 	})
 	if err != nil {
 		return err
