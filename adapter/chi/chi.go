@@ -74,8 +74,9 @@ func New(r chi.Router, cfg dashboard.Config) (*Dashboard, error) {
 		return nil, err
 	}
 	// The pages are mounted after the walk, so that they are not
-	// declared as the service's endpoints.
-	r.Mount(d.link, core)
+	// declared as the service's endpoints. chi keeps the whole path for
+	// a mounted handler, as Handler wants.
+	r.Mount(d.link, core.Handler())
 	d.recorded = core.Wrap(r, d.route)
 	return d, nil
 }

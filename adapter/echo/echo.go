@@ -91,7 +91,7 @@ func New(e *echo.Echo, cfg dashboard.Config) (*Dashboard, error) {
 		return nil, err
 	}
 	e.Use(d.middleware)
-	pages := echo.WrapHandler(core)
+	pages := echo.WrapHandler(core.Handler())
 	e.Any(d.pages, pages)
 	e.Any(d.pagesAll, pages)
 	return d, nil

@@ -305,28 +305,40 @@ func TestPanicIsRecordedAs500(t *testing.T) {
 	}
 }
 
+// The pages are routes of echo, served with Handler through
+// echo.WrapHandler: they answer through echo and its middleware, and are
+// never recorded.
 func TestPagesAreServedByEcho(t *testing.T) {
-	s := adaptertest.MemStore(t)
-	e := newEcho()
-	var seen atomic.Int32
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error { seen.Add(1); return next(c) }
-	})
-	routes(e)
-	d := mustNew(t, e, s)
-	e.RouteNotFound("/*", func(c echo.Context) error { return c.NoContent(http.StatusTeapot) })
-	for _, p := range []string{"/dashboard", "/dashboard/", "/dashboard/api/endpoints"} {
-		status, _ := adaptertest.Serve(e, "GET", p)
-		if status == http.StatusTeapot {
-			t.Errorf("%s: echo found no route; the pages are not mounted", p)
-		}
-	}
-	if n := seen.Load(); n != 3 {
-		t.Errorf("echo's middleware saw %d of 3 requests to the pages", n)
-	}
-	adaptertest.Close(t, d.Dashboard)
-	if rows := adaptertest.Rows(t, s); len(rows) != 0 {
-		t.Errorf("the dashboard's own pages were recorded: %+v", rows)
+	for _, link := range []string{"", "ops/monitor"} {
+		t.Run("link "+link, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			e := newEcho()
+			var seen atomic.Int32
+			e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+				return func(c echo.Context) error {
+					seen.Add(1)
+					c.Response().Header().Set(adaptertest.MiddlewareHeader, "echo")
+					return next(c)
+				}
+			})
+			routes(e)
+			cfg := adaptertest.Config(s)
+			cfg.CustomLink = link
+			d, err := New(e, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			n := adaptertest.CheckPages(t, e, d.Link(), "GET /books/:id")
+			if got := seen.Load(); got != int32(n) {
+				t.Errorf("echo's middleware saw %d of %d requests to the pages", got, n)
+			}
+			if lvl, _ := d.Level("GET /books/:id"); lvl != 2 {
+				t.Errorf("level %d after the API set it to 2", lvl)
+			}
+			adaptertest.Close(t, d.Dashboard)
+			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+		})
 	}
 }
 

@@ -85,7 +85,7 @@ func New(e *gin.Engine, cfg dashboard.Config) (*Dashboard, error) {
 	}
 	d := &Dashboard{Dashboard: core, engine: e, pages: core.Link(), pagesAll: core.Link() + "/*path"}
 	e.Use(d.handle)
-	pages := gin.WrapH(core)
+	pages := gin.WrapH(core.Handler())
 	e.Any(d.pages, pages)
 	e.Any(d.pagesAll, pages)
 	return d, nil

@@ -265,26 +265,38 @@ type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 
+// The pages are routes of the engine, served with Handler through
+// gin.WrapH: they answer through gin and its middleware, and are never
+// recorded.
 func TestPagesAreServedByTheEngine(t *testing.T) {
-	s := adaptertest.MemStore(t)
-	e := gin.New()
-	var seen atomic.Int32
-	e.Use(func(c *gin.Context) { seen.Add(1); c.Next() })
-	d := mustNew(t, e, s)
-	routes(e)
-	e.NoRoute(func(c *gin.Context) { c.Status(http.StatusTeapot) })
-	for _, p := range []string{"/dashboard", "/dashboard/", "/dashboard/api/endpoints"} {
-		status, _ := adaptertest.Serve(e, "GET", p)
-		if status == http.StatusTeapot {
-			t.Errorf("%s: the engine found no route; the pages are not mounted", p)
-		}
-	}
-	if n := seen.Load(); n != 3 {
-		t.Errorf("the engine's middleware saw %d of 3 requests to the pages", n)
-	}
-	adaptertest.Close(t, d.Dashboard)
-	if rows := adaptertest.Rows(t, s); len(rows) != 0 {
-		t.Errorf("the dashboard's own pages were recorded: %+v", rows)
+	for _, link := range []string{"", "ops/monitor"} {
+		t.Run("link "+link, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			e := gin.New()
+			var seen atomic.Int32
+			e.Use(func(c *gin.Context) {
+				seen.Add(1)
+				c.Header(adaptertest.MiddlewareHeader, "gin")
+				c.Next()
+			})
+			cfg := adaptertest.Config(s)
+			cfg.CustomLink = link
+			d, err := New(e, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			routes(e)
+			n := adaptertest.CheckPages(t, e, d.Link(), "GET /books/:id")
+			if got := seen.Load(); got != int32(n) {
+				t.Errorf("the engine's middleware saw %d of %d requests to the pages", got, n)
+			}
+			if lvl, _ := d.Level("GET /books/:id"); lvl != 2 {
+				t.Errorf("level %d after the API set it to 2", lvl)
+			}
+			adaptertest.Close(t, d.Dashboard)
+			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+		})
 	}
 }
 

@@ -107,8 +107,9 @@ func New(r *mux.Router, cfg dashboard.Config) (*Dashboard, error) {
 		}
 	}
 	r.Use(d.middleware)
-	d.pages = r.Path(d.link).Handler(core)
-	d.pagesAll = r.PathPrefix(d.link + "/").Handler(core)
+	pages := core.Handler()
+	d.pages = r.Path(d.link).Handler(pages)
+	d.pagesAll = r.PathPrefix(d.link + "/").Handler(pages)
 	return d, nil
 }
 

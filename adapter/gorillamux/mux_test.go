@@ -264,28 +264,39 @@ func TestPanicIsRecordedAs500(t *testing.T) {
 	}
 }
 
+// The pages are routes of the router, served with Handler: they answer
+// through gorilla/mux and its middleware, and are never recorded.
 func TestPagesAreRoutesOfTheRouter(t *testing.T) {
-	s := adaptertest.MemStore(t)
-	r := mux.NewRouter()
-	var seen atomic.Int32
-	r.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen.Add(1); next.ServeHTTP(w, r) })
-	})
-	routes(r)
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	d := mustNew(t, r, s)
-	for _, p := range []string{"/dashboard", "/dashboard/", "/dashboard/api/endpoints"} {
-		status, _ := adaptertest.Serve(r, "GET", p)
-		if status == http.StatusTeapot {
-			t.Errorf("%s: the router found no route; the pages are not routes", p)
-		}
-	}
-	if n := seen.Load(); n != 3 {
-		t.Errorf("the router's middleware saw %d of 3 requests to the pages", n)
-	}
-	adaptertest.Close(t, d.Dashboard)
-	if rows := adaptertest.Rows(t, s); len(rows) != 0 {
-		t.Errorf("the dashboard's own pages were recorded: %+v", rows)
+	for _, link := range []string{"", "ops/monitor"} {
+		t.Run("link "+link, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			r := mux.NewRouter()
+			var seen atomic.Int32
+			r.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					seen.Add(1)
+					w.Header().Set(adaptertest.MiddlewareHeader, "gorilla/mux")
+					next.ServeHTTP(w, r)
+				})
+			})
+			routes(r)
+			cfg := adaptertest.Config(s)
+			cfg.CustomLink = link
+			d, err := New(r, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			n := adaptertest.CheckPages(t, r, d.Link(), "GET /books/{id:[0-9]+}")
+			if got := seen.Load(); got != int32(n) {
+				t.Errorf("the router's middleware saw %d of %d requests to the pages", got, n)
+			}
+			if lvl, _ := d.Level("GET /books/{id:[0-9]+}"); lvl != 2 {
+				t.Errorf("level %d after the API set it to 2", lvl)
+			}
+			adaptertest.Close(t, d.Dashboard)
+			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+		})
 	}
 }
 

@@ -17,8 +17,13 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
 
-// Service is the service name Config sets.
-const Service = "svc"
+// Service is the service name Config sets; Username and Password are
+// its admin's credentials.
+const (
+	Service  = "svc"
+	Username = "admin"
+	Password = "adapter-test-password"
+)
 
 // MemStore opens an in-memory SQLite store that outlives the dashboards
 // using it, so that a test can read it after Close.
@@ -33,10 +38,10 @@ func MemStore(tb testing.TB) store.Store {
 }
 
 // Config is a dashboard configuration for tests writing to s: a fixed
-// version, service and instance, and no log output.
+// version, service, instance and admin, and no log output.
 func Config(s store.Store) dashboard.Config {
 	return dashboard.Config{Store: s, AppVersion: "v-test", Service: Service, Instance: "host-1",
-		Logger: slog.New(slog.DiscardHandler)}
+		Username: Username, Password: Password, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // Close closes d, failing the test on error, so that everything it
