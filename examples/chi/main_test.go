@@ -9,32 +9,22 @@ import (
 
 func TestExample(t *testing.T) {
 	s := exampletest.Start(t)
-	for _, q := range []struct {
-		method, path string
-		want         int
-	}{
-		{"GET", "/books/1", 200},
-		{"POST", "/books", 201},
-		{"GET", "/nope", 404},
-		{"DELETE", "/books/1", 405},
-		{"GET", "/panic", 500}, // chi's Recoverer
-		{"GET", "/dashboard/", -1},
-	} {
-		// -1: the dashboard's pages, whatever they answer; they
-		// must not be recorded.
-		if got := s.Do(t, q.method, q.path); got != q.want && q.want != -1 {
-			t.Errorf("%s %s: %d, want %d", q.method, q.path, got, q.want)
-		}
-	}
-	rows, eps := s.Stop(t)
-	exampletest.Check(t, rows, [][2]any{
-		{"GET /books/{id}", 200}, {"POST /books", 201}, {dashboard.Unmatched, 404},
-		{dashboard.Unmatched, 405}, {"GET /panic", 500},
+	s.Run(t, []exampletest.Request{
+		exampletest.Req("GET", "/books/1", 200, "GET /books/{id}"),
+		exampletest.Req("POST", "/books", 201, "POST /books"),
+		exampletest.Req("GET", "/books/2", 200, "GET /books/{id}"),
+		exampletest.Req("GET", "/nope", 404, dashboard.Unmatched),
+		exampletest.Req("DELETE", "/books/1", 405, dashboard.Unmatched),
+		exampletest.Req("GET", "/panic", 500, "GET /panic"), // chi's Recoverer
 	})
-	if e, ok := eps["GET /api/v1/authors/{id}"]; !ok || !e.LastRequested.IsZero() {
-		t.Errorf("route never requested is not listed: %+v, %v", e, ok)
-	}
-	if _, ok := eps[dashboard.Unmatched]; !ok {
-		t.Errorf("no %s endpoint in %v", dashboard.Unmatched, eps)
-	}
+	s.CheckEndpoints(t, map[string]exampletest.Endpoint{
+		"GET /books/{id}":          {Methods: []string{"GET"}, Hits: 2},
+		"POST /books":              {Methods: []string{"POST"}, Hits: 1},
+		"GET /api/v1/authors/{id}": {Methods: []string{"GET"}}, // never requested
+		"GET /panic":               {Methods: []string{"GET"}, Hits: 1, Errors: 1},
+		dashboard.Unmatched:        {Methods: []string{"DELETE", "GET"}, Hits: 2},
+	})
+	// Written by Close, after the service stopped.
+	s.Do(t, exampletest.Req("GET", "/api/v1/authors/7", 200, "GET /api/v1/authors/{id}"))
+	s.Stop(t)
 }

@@ -9,26 +9,23 @@ import (
 
 func TestExample(t *testing.T) {
 	s := exampletest.Start(t)
-	for _, q := range []struct {
-		method, path string
-		want         int
-	}{
-		{"GET", "/books/1", 200},
-		{"POST", "/books", 201},
-		{"GET", "/nope", 404},
-		{"DELETE", "/books/1", 405},
-		{"GET", "/panic", 0}, // no recovery middleware: the server drops the connection
-	} {
-		if got := s.Do(t, q.method, q.path); got != q.want {
-			t.Errorf("%s %s: %d, want %d", q.method, q.path, got, q.want)
-		}
-	}
-	rows, eps := s.Stop(t)
-	exampletest.Check(t, rows, [][2]any{
-		{"GET /books/{id}", 200}, {"POST /books", 201}, {dashboard.Unmatched, 404},
-		{dashboard.Unmatched, 405}, {"GET /panic", 500},
+	s.Run(t, []exampletest.Request{
+		exampletest.Req("GET", "/books/1", 200, "GET /books/{id}"),
+		exampletest.Req("POST", "/books", 201, "POST /books"),
+		exampletest.Req("GET", "/nope", 404, dashboard.Unmatched),
+		exampletest.Req("DELETE", "/books/1", 405, dashboard.Unmatched),
+		exampletest.Req("GET", "/panic", 0, "GET /panic"), // no recovery middleware: the server drops the connection
 	})
-	if e, ok := eps["GET /authors/{id}"]; !ok || !e.LastRequested.IsZero() {
-		t.Errorf("declared route: %+v, %v", e, ok)
-	}
+	// ServeMux lists a route once requested; GET /authors/{id} is
+	// declared by the example.
+	s.CheckEndpoints(t, map[string]exampletest.Endpoint{
+		"GET /books/{id}":   {Methods: []string{"GET"}, Hits: 1},
+		"POST /books":       {Methods: []string{"POST"}, Hits: 1},
+		"GET /authors/{id}": {Methods: []string{"GET"}}, // never requested
+		"GET /panic":        {Methods: []string{"GET"}, Hits: 1, Errors: 1},
+		dashboard.Unmatched: {Methods: []string{"DELETE", "GET"}, Hits: 2},
+	})
+	// Written by Close, after the service stopped.
+	s.Do(t, exampletest.Req("GET", "/authors/7", 200, "GET /authors/{id}"))
+	s.Stop(t)
 }

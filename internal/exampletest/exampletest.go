@@ -1,18 +1,24 @@
 // Package exampletest builds and runs an example service for its test:
-// the binary is built with go build, started on a free port with a
-// database in a temporary directory, requested over HTTP, stopped with
-// SIGTERM (the example closes its dashboard, writing every pending row),
-// and what it recorded is read from the database.
+// the binary is built with go build and started on a free port with a
+// configuration file of its own (a database in a temporary directory, a
+// version, an admin). The test requests routes over HTTP and reads what
+// was recorded through the dashboard's JSON API, as a user's script
+// would, while the service runs; then it stops the service with SIGTERM
+// (the example closes its dashboard, writing every pending row) and
+// checks that the database holds every request made.
 package exampletest
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,12 +28,41 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
 
+// The example's configuration, written to its INI file.
+const (
+	Version  = "v-example"
+	Username = "example-admin"
+	Password = "example-password"
+	link     = "/dashboard"
+	// flushInterval is short, so that rows reach the API soon, yet long
+	// enough that the last request before SIGTERM is usually still
+	// queued, and written by Close.
+	flushInterval = 200 * time.Millisecond
+)
+
 // Service is a running example.
 type Service struct {
 	URL  string
 	db   string
 	cmd  *exec.Cmd
 	done chan error
+	made []Request // every request made, in order
+}
+
+// Request is a request of the test and what the dashboard must record.
+type Request struct {
+	Method, Path string
+	// Status is the answer; 0 when the server drops the connection (a
+	// panic no middleware recovered), which is recorded as 500.
+	Status int
+	// Endpoint is the name recorded, as the router names the route.
+	Endpoint string
+}
+
+// Req is a Request: method and path asked, status answered, endpoint
+// recorded.
+func Req(method, path string, status int, endpoint string) Request {
+	return Request{Method: method, Path: path, Status: status, Endpoint: endpoint}
 }
 
 // Start builds the example in the test's working directory and starts it.
@@ -42,10 +77,21 @@ func Start(t *testing.T) *Service {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := &Service{db: filepath.Join(dir, "dashboard.db"), done: make(chan error, 1)}
+	ini := filepath.Join(dir, "dashboard.ini")
+	conf := fmt.Sprintf("[dashboard]\nDATABASE = sqlite:///%s\nAPP_VERSION = %s\nSERVICE_NAME = example\n"+
+		"USERNAME = %s\nPASSWORD = %s\nFLUSH_INTERVAL = %s\n", s.db, Version, Username, Password, flushInterval)
+	if err := os.WriteFile(ini, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s.cmd = exec.Command(bin)
-	s.cmd.Env = append(os.Environ(), "ADDR=127.0.0.1:0",
-		"DASHBOARD_DATABASE=sqlite:///"+s.db, "DASHBOARD_APP_VERSION=v-example",
-		"DASHBOARD_SERVICE_NAME=example", "DASHBOARD_PASSWORD=example-password")
+	// The file configures the dashboard alone: no DASHBOARD_ variable of
+	// the test's environment overrides it.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DASHBOARD_") {
+			s.cmd.Env = append(s.cmd.Env, kv)
+		}
+	}
+	s.cmd.Env = append(s.cmd.Env, "ADDR=127.0.0.1:0", "DASHBOARD_CONFIG="+ini)
 	s.cmd.Stderr = testWriter{t}
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -82,30 +128,143 @@ func Start(t *testing.T) *Service {
 	return s
 }
 
-// Do requests method path and returns the status; 0 when the server
-// closed the connection (a panic no middleware recovered).
-func (s *Service) Do(t *testing.T, method, path string) int {
+// client makes a new connection for each request: Go's client repeats an
+// idempotent request whose reused connection was dropped, which would
+// make a panicking route count twice.
+var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+
+// Do makes request q and fails the test unless the answer is q.Status.
+func (s *Service) Do(t *testing.T, q Request) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, nil)
+	req, err := http.NewRequest(q.Method, s.URL+q.Path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A new connection each time: Go's client repeats an idempotent
-	// request whose reused connection was dropped, which would make a
-	// panicking route count twice.
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	s.made = append(s.made, q)
+	status := 0
+	if resp, err := client.Do(req); err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		status = resp.StatusCode
+	}
+	if status != q.Status {
+		t.Errorf("%s %s: %d, want %d", q.Method, q.Path, status, q.Status)
+	}
+}
+
+// Run makes the requests, then reads the recorded requests through the
+// JSON API until every request made so far is there, and fails the test
+// unless each is recorded as wanted, in order.
+func (s *Service) Run(t *testing.T, reqs []Request) {
+	t.Helper()
+	for _, q := range reqs {
+		s.Do(t, q)
+	}
+	var rows []APIRequest
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rows = nil
+		s.API(t, "api/requests?format=json", &rows)
+		if len(rows) >= len(s.made) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(flushInterval / 4)
+	}
+	checkRows(t, "the API", rows, s.made)
+}
+
+// APIRequest is one row of GET api/requests.
+type APIRequest struct {
+	Endpoint string `json:"endpoint"`
+	Method   string `json:"method"`
+	Status   int    `json:"status"`
+	Version  string `json:"version"`
+}
+
+// APIEndpoint is one endpoint of GET api/endpoints.
+type APIEndpoint struct {
+	Name          string     `json:"name"`
+	Methods       []string   `json:"methods"`
+	Level         int        `json:"level"`
+	Hits          int64      `json:"hits"`
+	Errors        int64      `json:"errors"`
+	LastRequested *time.Time `json:"last_requested"`
+}
+
+// API gets path under the dashboard's link with the admin's Basic
+// credentials and decodes the JSON answer into v.
+func (s *Service) API(t *testing.T, path string, v any) {
+	t.Helper()
+	req, err := http.NewRequest("GET", s.URL+link+"/"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(Username, Password)
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0
+		t.Fatalf("GET %s: %v", path, err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", path, resp.Status, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("GET %s: %v: %s", path, err, b)
+	}
+}
+
+// Endpoint is what GET api/endpoints must say of an endpoint.
+type Endpoint struct {
+	Methods []string // sorted
+	Hits    int64    // 0: never requested, so last_requested is null
+	Errors  int64    // 5xx answers
+}
+
+// CheckEndpoints fails the test unless GET api/endpoints lists exactly
+// the endpoints of want, each at the default level 1 and as want says.
+// Call it after Run, once the requests are written.
+func (s *Service) CheckEndpoints(t *testing.T, want map[string]Endpoint) {
+	t.Helper()
+	var list []APIEndpoint
+	s.API(t, "api/endpoints", &list)
+	got := map[string]APIEndpoint{}
+	for _, e := range list {
+		got[e.Name] = e
+	}
+	for name, w := range want {
+		e, ok := got[name]
+		if !ok {
+			t.Errorf("endpoint %q not listed", name)
+			continue
+		}
+		if !slices.Equal(e.Methods, w.Methods) && len(e.Methods)+len(w.Methods) > 0 {
+			t.Errorf("%q: methods %v, want %v", name, e.Methods, w.Methods)
+		}
+		if e.Level != 1 {
+			t.Errorf("%q: level %d, want 1", name, e.Level)
+		}
+		if e.Hits != w.Hits || e.Errors != w.Errors {
+			t.Errorf("%q: %d hits and %d errors, want %d and %d", name, e.Hits, e.Errors, w.Hits, w.Errors)
+		}
+		if (e.LastRequested == nil) != (w.Hits == 0) {
+			t.Errorf("%q: last requested %v with %d hits", name, e.LastRequested, e.Hits)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("unexpected endpoint %q", name)
+		}
+	}
 }
 
 // Stop ends the example with SIGTERM, waits for it to exit cleanly, and
-// returns the request rows and endpoints it recorded.
-func (s *Service) Stop(t *testing.T) ([]store.Request, map[string]store.Endpoint) {
+// fails the test unless its database holds every request made, as
+// wanted: those made after the last Run are written by Close.
+func (s *Service) Stop(t *testing.T) {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -124,37 +283,30 @@ func (s *Service) Stop(t *testing.T) ([]store.Request, map[string]store.Endpoint
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var rows []store.Request
+	var rows []APIRequest
 	if err := st.Requests(ctx, store.RequestFilter{}, func(r *store.Request) error {
-		rows = append(rows, *r)
+		rows = append(rows, APIRequest{Endpoint: r.Endpoint, Method: r.Method, Status: r.Status, Version: r.Version})
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := st.Endpoints(ctx, "example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eps := map[string]store.Endpoint{}
-	for _, e := range list {
-		eps[e.Name] = e
-	}
-	return rows, eps
+	checkRows(t, "the database after Close", rows, s.made)
 }
 
-// Check fails the test unless rows hold exactly one request of each
-// wanted endpoint and status, in order.
-func Check(t *testing.T, rows []store.Request, want [][2]any) {
+// checkRows fails the test unless rows record the requests made, in
+// order.
+func checkRows(t *testing.T, where string, rows []APIRequest, made []Request) {
 	t.Helper()
-	if len(rows) != len(want) {
-		t.Fatalf("%d rows, want %d: %+v", len(rows), len(want), rows)
+	if len(rows) != len(made) {
+		t.Fatalf("%s has %d rows for %d requests: %+v", where, len(rows), len(made), rows)
 	}
-	for i, w := range want {
-		if rows[i].Endpoint != w[0].(string) || rows[i].Status != w[1].(int) {
-			t.Errorf("row %d: %q %d, want %q %d", i, rows[i].Endpoint, rows[i].Status, w[0], w[1])
+	for i, q := range made {
+		want := APIRequest{Endpoint: q.Endpoint, Method: q.Method, Status: q.Status, Version: Version}
+		if q.Status == 0 {
+			want.Status = http.StatusInternalServerError
 		}
-		if rows[i].Version != "v-example" {
-			t.Errorf("row %d: version %q", i, rows[i].Version)
+		if rows[i] != want {
+			t.Errorf("%s: %s %s recorded as %+v, want %+v", where, q.Method, q.Path, rows[i], want)
 		}
 	}
 }
