@@ -13,7 +13,7 @@ import (
 
 // Router bare against router with the dashboard at level 1, side by side:
 //
-//	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat bench.txt
+//	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat -col /router bench.txt
 
 var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
 
@@ -38,23 +38,5 @@ func BenchmarkChi(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	for _, target := range []string{"/books/42", "/api/v1/authors/7"} {
-		for _, c := range []struct {
-			name string
-			h    http.Handler
-		}{{"bare", r}, {"level1", d}} {
-			b.Run(c.name+target, func(b *testing.B) {
-				w := adaptertest.NewDiscardWriter()
-				req := httptest.NewRequest("GET", target, nil)
-				before := d.Stats().DroppedQueue
-				b.ReportAllocs()
-				for b.Loop() {
-					c.h.ServeHTTP(w, req)
-				}
-				if c.name == "level1" {
-					b.ReportMetric(float64(d.Stats().DroppedQueue-before)/float64(b.N), "dropped/op")
-				}
-			})
-		}
-	}
+	adaptertest.BenchBareVsOurs(b, d.Dashboard, r, d)
 }
