@@ -194,11 +194,12 @@ func (d *Dashboard) Middleware() func(http.Handler) http.Handler {
 // adapters use it.
 //
 // Because the endpoint is known only when next returns, requests wrapped
-// with a route function are timed and their panics grouped, but not
-// watched for outliers or profiled (levels 2 and 3). Routers that match
-// before the handler runs use ServeEndpoint or Begin instead. With a nil
-// route, next is watched when it is a *http.ServeMux (which is asked for
-// the pattern first) or when the dashboard sits inside a ServeMux route.
+// with a route function are timed and their panics grouped, but watched
+// for outliers or profiled (levels 2 and 3) only when next is a
+// RouteMatcher. Routers that match before the handler runs use
+// ServeEndpoint or Begin instead. With a nil route, next is watched when
+// it is a *http.ServeMux (which is asked for the pattern first) or when
+// the dashboard sits inside a ServeMux route.
 func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.isUI(r.URL.Path) {
@@ -209,6 +210,18 @@ func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) ht
 		}
 		d.serve(next, route, w, r)
 	})
+}
+
+// RouteMatcher is a handler given to Wrap whose router can tell which
+// route a request will take without serving it, such as chi's Find. While
+// some endpoint is at level 2 or 3 (and only then: a match costs about as
+// much as routing), Wrap asks MatchRoute before next runs, so that the
+// request can be watched for outliers and profiled; ok false leaves it
+// unwatched. The endpoint recorded is still the one Wrap's route function
+// names after next returns.
+type RouteMatcher interface {
+	http.Handler
+	MatchRoute(r *http.Request) (endpoint string, ok bool)
 }
 
 // serve is the request hot path: a clock read, a pooled writer wrapper, the
@@ -240,12 +253,19 @@ func (d *Dashboard) serve(next http.Handler, route func(*http.Request) string, w
 // goroutine with the slot's pprof label.
 func (d *Dashboard) serveWatched(next http.Handler, route func(*http.Request) string, e *endpoint, w http.ResponseWriter, r *http.Request) {
 	start := d.clock.Mono()
+	watched := e
 	if e == nil {
 		if name, known := d.earlyName(next, route, r); known {
-			e = d.eps.get(name)
+			watched = d.eps.get(name)
+			// A RouteMatcher's name (route is set) only picks the
+			// request to watch; route names it after next, as a
+			// middleware may change the path the router matches.
+			if route == nil {
+				e = watched
+			}
 		}
 	}
-	h := d.arm(e, start)
+	h := d.arm(watched, start)
 	rw, ww := d.wrapper.Wrap(w)
 	ok := false
 	defer func() {
@@ -285,12 +305,15 @@ func (d *Dashboard) arm(e *endpoint, start time.Duration) outlier.Handle {
 
 // earlyName names the endpoint of a request before its handler runs, when
 // that can be known: from r.Pattern when the dashboard is mounted inside a
-// ServeMux route, or by asking the ServeMux it wraps which pattern matches
-// (a second match, paid only while some endpoint is at level 2 or 3).
-// ServeMux.Handler only reads the request.
+// ServeMux route, or by asking the ServeMux or RouteMatcher it wraps which
+// route matches (a second match, paid only while some endpoint is at level
+// 2 or 3). ServeMux.Handler only reads the request.
 func (d *Dashboard) earlyName(next http.Handler, route func(*http.Request) string, r *http.Request) (string, bool) {
 	switch {
 	case route != nil:
+		if m, ok := next.(RouteMatcher); ok {
+			return m.MatchRoute(r)
+		}
 		return "", false
 	case r.Pattern != "":
 		return r.Pattern, true

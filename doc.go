@@ -46,7 +46,8 @@
 // are grouped by stack at every level from 1 and re-raised. For levels 2
 // and 3 the endpoint must be known before the handler runs: the dashboard
 // asks the ServeMux it wraps, reads r.Pattern when mounted inside one, and
-// router adapters that match first name the route with ServeEndpoint or Begin.
+// router adapters that match first name the route with ServeEndpoint or
+// Begin; Wrap asks a RouteMatcher.
 //
 // Between the dashboard and net/http's ServeMux, a middleware must pass
 // the request on as it got it: a middleware that replaces it with a copy

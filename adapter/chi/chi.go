@@ -77,8 +77,36 @@ func New(r chi.Router, cfg dashboard.Config) (*Dashboard, error) {
 	// declared as the service's endpoints. chi keeps the whole path for
 	// a mounted handler, as Handler wants.
 	r.Mount(d.link, core.Handler())
-	d.recorded = core.Wrap(r, d.route)
+	d.recorded = core.Wrap(matcher{d}, d.route)
 	return d, nil
+}
+
+// matcher is the router as the core sees it: a handler that can also
+// name a request's route before serving it.
+type matcher struct{ d *Dashboard }
+
+func (m matcher) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.d.router.ServeHTTP(w, r) }
+
+// MatchRoute names the route r will take, with chi's Find on a routing
+// context of its own. The core asks only while some endpoint is at level
+// 2 or 3, so that requests can be watched while they run; then each
+// request is matched twice. A request that matches no route is not
+// watched.
+func (m matcher) MatchRoute(r *http.Request) (string, bool) {
+	d := m.d
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	rctx := d.pool.Get().(*chi.Context)
+	rctx.Reset()
+	rctx.Routes = d.router
+	p := d.router.Find(rctx, r.Method, path)
+	d.pool.Put(rctx)
+	if p == "" {
+		return "", false
+	}
+	return d.name(r.Method, pattern(p))
 }
 
 // ServeHTTP serves the router. Requests under the link reach the
@@ -103,31 +131,37 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.pool.Put(rctx)
 }
 
-// route names the endpoint of a request after the router served it.
-//
-// The name could be known before the handler runs, for monitoring levels
-// that watch a request while it runs, with d.router.Find on a second
-// routing context; level 1 does not need it and saves the second match.
+// route names the endpoint of a request after the router served it. It
+// is the name recorded; MatchRoute's, before the handler, only decides
+// whether to watch the request.
 func (d *Dashboard) route(r *http.Request) string {
 	p := r.Pattern // set by chi on the request it routed: ours, unless a middleware copied it
 	if p == "" {
 		p = chi.RouteContext(r.Context()).RoutePattern()
 	}
+	name, _ := d.name(r.Method, p)
+	return name
+}
+
+// name gives the endpoint of a request of method that chi matched to
+// pattern p (as RoutePattern writes it); ok is false when no route
+// matched.
+func (d *Dashboard) name(method, p string) (string, bool) {
 	if p == "" {
-		return "" // no route matched at the top router
+		return "", false // no route matched at the top router
 	}
-	if name, ok := d.names.Lookup(r.Method, p); ok {
-		return name
+	if name, ok := d.names.Lookup(method, p); ok {
+		return name, true
 	}
 	if d.mounts[p] {
-		return "" // a mounted router matched none of its routes
+		return "", false // a mounted router matched none of its routes
 	}
 	if strings.HasSuffix(p, "/*") {
 		// A mounted http.Handler, which chi does not list: it serves
 		// every method.
-		return d.names.Name("", p)
+		return d.names.Name("", p), true
 	}
-	return d.names.Name(r.Method, p) // a route added after Bind
+	return d.names.Name(method, p), true // a route added after Bind
 }
 
 // discover declares every route of rs, whose patterns start with prefix.

@@ -329,3 +329,61 @@ func TestLevel1AddsNoAllocationsToChi(t *testing.T) {
 		t.Errorf("chi allocates %.1f times per request, with the dashboard %.1f", bare, ours)
 	}
 }
+
+func slow(w http.ResponseWriter, r *http.Request) {
+	adaptertest.Sleep(r)
+	fmt.Fprint(w, "ok")
+}
+
+// At level 2 the adapter names the route before the handler runs (chi's
+// Find), so that a slow request is captured while it runs.
+func TestSlowRequestIsWatched(t *testing.T) {
+	cases := []struct{ name, endpoint, path string }{
+		{"route", "GET /books/{id}", "/books/1"},
+		{"sub-router", "GET /api/v1/books/{id}", "/api/v1/books/1"},
+		{"mounted router", "GET /mounted/books/{id}", "/mounted/books/1"},
+		{"mounted handler", "/static/*", "/static/app.js"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			r := chi.NewRouter()
+			r.Use(middleware.RequestID) // copies the request
+			r.Get("/books/{id}", slow)
+			r.Route("/api/v1", func(api chi.Router) { api.Get("/books/{id}", slow) })
+			sub := chi.NewRouter()
+			sub.Get("/books/{id}", slow)
+			r.Mount("/mounted", sub)
+			r.Mount("/static", http.HandlerFunc(slow))
+			d, err := New(r, adaptertest.WatchConfig(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			adaptertest.CheckWatched(t, d.Dashboard, s, d, c.endpoint, c.path, "adapter/chi.slow")
+		})
+	}
+}
+
+// The name found before the handler only picks the requests to watch: a
+// middleware that changes the path chi matches (StripSlashes) leaves the
+// request named after the route chi took.
+func TestWatchedRequestIsNamedByTheRouteTaken(t *testing.T) {
+	s := adaptertest.MemStore(t)
+	r := chi.NewRouter()
+	r.Use(middleware.StripSlashes)
+	r.Get("/books/{id}", ok)
+	r.Get("/books/{id}/*", ok) // what "/books/1/" matches before StripSlashes
+	d := mustNew(t, r, s)
+	if err := d.SetLevel(context.Background(), "GET /books/{id}/*", 2); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := adaptertest.Serve(d, "GET", "/books/1/"); status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	adaptertest.Close(t, d.Dashboard)
+	rows := adaptertest.Rows(t, s)
+	if len(rows) != 1 || rows[0].Endpoint != "GET /books/{id}" {
+		t.Fatalf("rows %+v, want one of GET /books/{id}", rows)
+	}
+}

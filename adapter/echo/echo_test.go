@@ -375,3 +375,32 @@ func TestLevel1AddsOneAllocationToEcho(t *testing.T) {
 		t.Fatal("samples were dropped; the test did not measure the recording path")
 	}
 }
+
+func slow(c echo.Context) error {
+	adaptertest.Sleep(c.Request())
+	return c.String(http.StatusOK, "ok")
+}
+
+// echo has matched the route when the dashboard's middleware runs, so at
+// level 2 a slow request is captured while it runs.
+func TestSlowRequestIsWatched(t *testing.T) {
+	cases := []struct{ name, endpoint, path string }{
+		{"route", "GET /books/:id", "/books/1"},
+		{"group", "GET /api/v1/books/:id", "/api/v1/books/1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			e := newEcho()
+			e.Use(middleware.Recover())
+			e.GET("/books/:id", slow)
+			e.Group("/api").Group("/v1").GET("/books/:id", slow)
+			d, err := New(e, adaptertest.WatchConfig(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			adaptertest.CheckWatched(t, d.Dashboard, s, e, c.endpoint, c.path, "adapter/echo.slow")
+		})
+	}
+}

@@ -325,3 +325,35 @@ func TestLevel1AddsNoAllocationsToGin(t *testing.T) {
 		t.Fatal("samples were dropped; the test did not measure the recording path")
 	}
 }
+
+func slow(c *gin.Context) {
+	adaptertest.Sleep(c.Request)
+	c.String(http.StatusOK, "ok")
+}
+
+// gin has matched the route when the dashboard's middleware runs, so at
+// level 2 a slow request is captured while it runs.
+func TestSlowRequestIsWatched(t *testing.T) {
+	cases := []struct{ name, endpoint, path string }{
+		{"route", "GET /books/:id", "/books/1"},
+		{"group", "GET /api/v1/books/:id", "/api/v1/books/1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			e := gin.New()
+			e.Use(gin.Recovery())
+			d, err := New(e, adaptertest.WatchConfig(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			e.GET("/books/:id", slow)
+			e.Group("/api").Group("/v1").GET("/books/:id", slow)
+			// gin's routes are declared at its first request: opening
+			// the dashboard to set a level is one.
+			adaptertest.Serve(e, "GET", "/dashboard/login")
+			adaptertest.CheckWatched(t, d.Dashboard, s, e, c.endpoint, c.path, "adapter/gin.slow")
+		})
+	}
+}

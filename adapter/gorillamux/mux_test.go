@@ -333,3 +333,31 @@ func TestLevel1AddsOneAllocationToGorillaMux(t *testing.T) {
 		t.Fatal("samples were dropped; the test did not measure the recording path")
 	}
 }
+
+func slow(w http.ResponseWriter, r *http.Request) {
+	adaptertest.Sleep(r)
+	fmt.Fprint(w, "ok")
+}
+
+// gorilla/mux has matched the route when the dashboard's middleware runs,
+// so at level 2 a slow request is captured while it runs.
+func TestSlowRequestIsWatched(t *testing.T) {
+	cases := []struct{ name, endpoint, path string }{
+		{"route", "GET /books/{id:[0-9]+}", "/books/1"},
+		{"subrouter", "GET /api/v1/books/{id}", "/api/v1/books/1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := adaptertest.MemStore(t)
+			r := mux.NewRouter()
+			r.HandleFunc("/books/{id:[0-9]+}", slow).Methods("GET")
+			r.PathPrefix("/api/v1").Subrouter().HandleFunc("/books/{id}", slow).Methods("GET")
+			d, err := New(r, adaptertest.WatchConfig(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close(context.Background())
+			adaptertest.CheckWatched(t, d.Dashboard, s, r, c.endpoint, c.path, "adapter/gorillamux.slow")
+		})
+	}
+}
