@@ -13,6 +13,11 @@
 // an http.Handler) is named by its pattern alone, as net/http's ServeMux
 // names them. Requests no route matched (404, 405) are counted under
 // dashboard.Unmatched.
+//
+// chi names the route only once it has routed the request, so the name
+// recorded is read after the handler. While some endpoint is at level 2
+// or 3, the adapter also asks chi's Find before the handler runs, so that
+// slow requests can be captured while they run; at level 1 it does not.
 package dashchi
 
 import (
