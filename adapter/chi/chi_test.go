@@ -289,15 +289,7 @@ func TestPagesAreMountedOnTheRouter(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close(context.Background())
-			n := adaptertest.CheckPages(t, d, d.Link(), "GET /books/{id}")
-			if got := seen.Load(); got != int32(n) {
-				t.Errorf("the router's middleware saw %d of %d requests to the pages", got, n)
-			}
-			if lvl, _ := d.Level("GET /books/{id}"); lvl != 2 {
-				t.Errorf("level %d after the API set it to 2", lvl)
-			}
-			adaptertest.Close(t, d.Dashboard)
-			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+			adaptertest.CheckPages(t, d.Dashboard, s, d, &seen, "GET /books/{id}")
 		})
 	}
 }

@@ -329,15 +329,7 @@ func TestPagesAreServedByEcho(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close(context.Background())
-			n := adaptertest.CheckPages(t, e, d.Link(), "GET /books/:id")
-			if got := seen.Load(); got != int32(n) {
-				t.Errorf("echo's middleware saw %d of %d requests to the pages", got, n)
-			}
-			if lvl, _ := d.Level("GET /books/:id"); lvl != 2 {
-				t.Errorf("level %d after the API set it to 2", lvl)
-			}
-			adaptertest.Close(t, d.Dashboard)
-			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+			adaptertest.CheckPages(t, d.Dashboard, s, e, &seen, "GET /books/:id")
 		})
 	}
 }

@@ -287,15 +287,7 @@ func TestPagesAreServedByTheEngine(t *testing.T) {
 			}
 			defer d.Close(context.Background())
 			routes(e)
-			n := adaptertest.CheckPages(t, e, d.Link(), "GET /books/:id")
-			if got := seen.Load(); got != int32(n) {
-				t.Errorf("the engine's middleware saw %d of %d requests to the pages", got, n)
-			}
-			if lvl, _ := d.Level("GET /books/:id"); lvl != 2 {
-				t.Errorf("level %d after the API set it to 2", lvl)
-			}
-			adaptertest.Close(t, d.Dashboard)
-			adaptertest.CheckPagesNotRecorded(t, s, d.Link())
+			adaptertest.CheckPages(t, d.Dashboard, s, e, &seen, "GET /books/:id")
 		})
 	}
 }

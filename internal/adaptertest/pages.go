@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/go-monitoring-dashboard/dashboard"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -51,12 +53,14 @@ func Pages(endpoint string) []Page {
 	}
 }
 
-// CheckPages requests each of Pages(endpoint) from h, the router with
-// the dashboard bound, and fails the test unless each answer is what the
-// dashboard's UI sends, through the router's middleware (which must set
-// MiddlewareHeader). It returns how many requests it made.
-func CheckPages(t *testing.T, h http.Handler, link, endpoint string) int {
+// CheckPages requests each of Pages(endpoint) from h, the router with d
+// bound, and fails the test unless each answer is what the dashboard's UI
+// sends, through the router's middleware, which must set MiddlewareHeader
+// and count the requests it sees in seen. Then it closes d and checks
+// that s, d's store, recorded none of them.
+func CheckPages(t *testing.T, d *dashboard.Dashboard, s store.Store, h http.Handler, seen *atomic.Int32, endpoint string) {
 	t.Helper()
+	link := d.Link()
 	pages := Pages(endpoint)
 	for _, p := range pages {
 		t.Run(p.Name, func(t *testing.T) {
@@ -92,14 +96,13 @@ func CheckPages(t *testing.T, h http.Handler, link, endpoint string) int {
 			}
 		})
 	}
-	return len(pages)
-}
-
-// CheckPagesNotRecorded fails the test when s holds a request row, or an
-// endpoint of Service, under link: the dashboard's pages are never the
-// service's endpoints. Call it after Close.
-func CheckPagesNotRecorded(t *testing.T, s store.Store, link string) {
-	t.Helper()
+	if n := seen.Load(); n != int32(len(pages)) {
+		t.Errorf("the router's middleware saw %d of %d requests to the pages", n, len(pages))
+	}
+	if lvl, _ := d.Level(endpoint); lvl != 2 {
+		t.Errorf("%s at level %d after the API set it to 2", endpoint, lvl)
+	}
+	Close(t, d)
 	if rows := Rows(t, s); len(rows) != 0 {
 		t.Errorf("requests recorded while only the dashboard's pages were requested: %+v", rows)
 	}
