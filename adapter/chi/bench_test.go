@@ -11,14 +11,17 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/adaptertest"
 )
 
-// Router bare against router with the dashboard at level 1, side by side:
+// Router bare, with one empty middleware, and with the dashboard at level
+// 1, side by side:
 //
 //	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat -col /router bench.txt
 
 var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
 
-func benchRouter() *chi.Mux {
+// benchRouter makes a router with middlewares mws.
+func benchRouter(mws ...func(http.Handler) http.Handler) *chi.Mux {
 	r := chi.NewRouter()
+	r.Use(mws...)
 	r.Get("/books/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
@@ -32,11 +35,11 @@ func benchRouter() *chi.Mux {
 func newBenchRequest() *http.Request { return httptest.NewRequest("GET", "/books/42", nil) }
 
 func BenchmarkChi(b *testing.B) {
-	r := benchRouter()
+	noop := func(next http.Handler) http.Handler { return next }
 	d, err := New(benchRouter(), adaptertest.BenchConfig(b))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	adaptertest.BenchBareVsOurs(b, d.Dashboard, r, d)
+	adaptertest.BenchBareVsOurs(b, d.Dashboard, benchRouter(), benchRouter(noop), d)
 }

@@ -11,14 +11,17 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/adaptertest"
 )
 
-// echo bare against echo with the dashboard at level 1, side by side:
+// echo bare, with one empty middleware, and with the dashboard at level 1,
+// side by side:
 //
 //	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat -col /router bench.txt
 
 var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
 
-func benchEcho() *echo.Echo {
+// benchEcho makes an echo with middlewares mws.
+func benchEcho(mws ...echo.MiddlewareFunc) *echo.Echo {
 	e := echo.New()
+	e.Use(mws...)
 	e.GET("/books/:id", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/json", body) })
 	e.Group("/api").GET("/v1/authors/:id", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/json", body) })
 	return e
@@ -34,5 +37,6 @@ func BenchmarkEcho(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	adaptertest.BenchBareVsOurs(b, d.Dashboard, bare, ours)
+	noop := func(next echo.HandlerFunc) echo.HandlerFunc { return func(c echo.Context) error { return next(c) } }
+	adaptertest.BenchBareVsOurs(b, d.Dashboard, bare, benchEcho(noop), ours)
 }

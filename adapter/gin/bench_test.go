@@ -11,7 +11,8 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/adaptertest"
 )
 
-// Engine bare against engine with the dashboard at level 1, side by side:
+// Engine bare, with one empty middleware, and with the dashboard at level
+// 1, side by side:
 //
 //	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat -col /router bench.txt
 
@@ -41,6 +42,6 @@ func BenchmarkGin(b *testing.B) {
 		}
 	})
 	defer d.Close(context.Background())
-	bare := benchEngine(nil)
-	adaptertest.BenchBareVsOurs(b, d.Dashboard, bare, ours)
+	mw := benchEngine(func(e *gin.Engine) { e.Use(func(c *gin.Context) { c.Next() }) })
+	adaptertest.BenchBareVsOurs(b, d.Dashboard, benchEngine(nil), mw, ours)
 }

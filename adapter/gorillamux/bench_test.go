@@ -11,14 +11,17 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/adaptertest"
 )
 
-// Router bare against router with the dashboard at level 1, side by side:
+// Router bare, with one empty middleware, and with the dashboard at level
+// 1, side by side:
 //
 //	go test -run '^$' -bench . -benchmem -count 10 | tee bench.txt; benchstat -col /router bench.txt
 
 var body = []byte(`{"id":42,"title":"The Go Programming Language"}`)
 
-func benchRouter() *mux.Router {
+// benchRouter makes a router with middlewares mws.
+func benchRouter(mws ...mux.MiddlewareFunc) *mux.Router {
 	r := mux.NewRouter()
+	r.Use(mws...)
 	r.HandleFunc("/books/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
@@ -37,5 +40,8 @@ func BenchmarkGorillaMux(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	adaptertest.BenchBareVsOurs(b, d.Dashboard, bare, ours)
+	noop := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { next.ServeHTTP(w, r) })
+	}
+	adaptertest.BenchBareVsOurs(b, d.Dashboard, bare, benchRouter(noop), ours)
 }

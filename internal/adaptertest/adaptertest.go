@@ -142,18 +142,19 @@ var BenchTargets = []struct{ Name, Target string }{
 	{"group", "/api/v1/authors/7"},
 }
 
-// BenchBareVsOurs benchmarks bare, the router alone, against ours, the
-// same router with d bound at level 1, for each of BenchTargets. The
-// sub-benchmarks are named route=KIND/router=bare|level1, so that
-// `benchstat -col /router` puts the two side by side. For level1 it
-// reports the samples dropped per request, which must be 0 for the figure
-// to be the recording path's.
-func BenchBareVsOurs(b *testing.B, d *dashboard.Dashboard, bare, ours http.Handler) {
+// BenchBareVsOurs benchmarks bare, the router alone, mw, the router with
+// one middleware of its own kind that does nothing (what any middleware
+// costs in that router), and ours, the router with d bound at level 1,
+// for each of BenchTargets. The sub-benchmarks are named
+// route=KIND/router=bare|mw|level1, so that `benchstat -col /router` puts
+// them side by side. For level1 it reports the samples dropped per
+// request, which must be 0 for the figure to be the recording path's.
+func BenchBareVsOurs(b *testing.B, d *dashboard.Dashboard, bare, mw, ours http.Handler) {
 	for _, tg := range BenchTargets {
 		for _, c := range []struct {
 			name string
 			h    http.Handler
-		}{{"bare", bare}, {"level1", ours}} {
+		}{{"bare", bare}, {"mw", mw}, {"level1", ours}} {
 			b.Run("route="+tg.Name+"/router="+c.name, func(b *testing.B) {
 				w := NewDiscardWriter()
 				req := httptest.NewRequest("GET", tg.Target, nil)
