@@ -121,7 +121,6 @@ func TestEveryRouteIsDeclaredByTheFirstRequest(t *testing.T) {
 	routes(e)
 	adaptertest.Serve(d, "GET", "/dashboard/") // a look at the dashboard is the first request
 	adaptertest.Close(t, d.Dashboard)
-	eps := adaptertest.Endpoints(t, s)
 	want := map[string][]string{
 		"GET /":                               {"GET"},
 		"GET /books":                          {"GET"},
@@ -137,24 +136,7 @@ func TestEveryRouteIsDeclaredByTheFirstRequest(t *testing.T) {
 		"GET /abort":                          {"GET"},
 		"GET /panic":                          {"GET"},
 	}
-	for name, methods := range want {
-		e, ok := eps[name]
-		if !ok {
-			t.Errorf("route %q not declared", name)
-			continue
-		}
-		if !e.LastRequested.IsZero() {
-			t.Errorf("%q requested, but no request was made", name)
-		}
-		if fmt.Sprint(e.Methods) != fmt.Sprint(methods) && !(len(methods) == 0 && len(e.Methods) == 0) {
-			t.Errorf("%q methods %v, want %v", name, e.Methods, methods)
-		}
-	}
-	for name := range eps {
-		if _, ok := want[name]; !ok {
-			t.Errorf("unexpected endpoint %q (the dashboard's own pages must not be one)", name)
-		}
-	}
+	adaptertest.CheckDeclared(t, s, want)
 }
 
 func TestRoutesBeforeNewAreAnError(t *testing.T) {

@@ -128,25 +128,7 @@ func TestEveryRouteIsDeclared(t *testing.T) {
 	r.HandleFunc("/late", ok).Methods("GET") // after Bind: declared by the first request
 	adaptertest.Serve(r, "GET", "/dashboard/")
 	adaptertest.Close(t, d.Dashboard)
-	eps := adaptertest.Endpoints(t, s)
-	for name, methods := range want {
-		e, ok := eps[name]
-		if !ok {
-			t.Errorf("route %q not declared", name)
-			continue
-		}
-		if !e.LastRequested.IsZero() {
-			t.Errorf("%q requested, but no request was made", name)
-		}
-		if fmt.Sprint(e.Methods) != fmt.Sprint(methods) && !(len(methods) == 0 && len(e.Methods) == 0) {
-			t.Errorf("%q methods %v, want %v", name, e.Methods, methods)
-		}
-	}
-	for name := range eps {
-		if _, ok := want[name]; !ok {
-			t.Errorf("unexpected endpoint %q (the dashboard's own pages must not be one)", name)
-		}
-	}
+	adaptertest.CheckDeclared(t, s, want)
 }
 
 func TestStatusCodes(t *testing.T) {

@@ -6,6 +6,7 @@ package adaptertest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -167,6 +168,33 @@ func BenchBareVsOurs(b *testing.B, d *dashboard.Dashboard, bare, mw, ours http.H
 					b.ReportMetric(float64(d.Stats().DroppedQueue-before)/float64(b.N), "dropped/op")
 				}
 			})
+		}
+	}
+}
+
+// CheckDeclared checks that the stored endpoints are exactly want (name →
+// methods; nil for a route that serves every method), each declared and
+// never requested: discovery listed every route, and the dashboard's own
+// pages are not among them.
+func CheckDeclared(tb testing.TB, s store.Store, want map[string][]string) {
+	tb.Helper()
+	eps := Endpoints(tb, s)
+	for name, methods := range want {
+		e, ok := eps[name]
+		if !ok {
+			tb.Errorf("route %q not declared", name)
+			continue
+		}
+		if !e.LastRequested.IsZero() {
+			tb.Errorf("%q requested, but no request was made", name)
+		}
+		if fmt.Sprint(e.Methods) != fmt.Sprint(methods) && !(len(methods) == 0 && len(e.Methods) == 0) {
+			tb.Errorf("%q methods %v, want %v", name, e.Methods, methods)
+		}
+	}
+	for name := range eps {
+		if _, ok := want[name]; !ok {
+			tb.Errorf("unexpected endpoint %q (the dashboard's own pages must not be one)", name)
 		}
 	}
 }
