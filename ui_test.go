@@ -10,30 +10,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
-
-// lockedBuffer collects log output from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // uiClient logs into a dashboard's UI like a browser.
 func uiClient(t *testing.T, base, user, pw string) (*http.Client, string) {
@@ -138,7 +120,7 @@ func TestHandlerServesTheUIAndIsNeverRecorded(t *testing.T) {
 
 func TestGeneratedPasswordIsLoggedOnceAndLogsIn(t *testing.T) {
 	path := "sqlite:///" + t.TempDir() + "/d.db"
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	cfg := Config{Database: path, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	d := mustNew(t, booksMux(), cfg)
 	m := regexp.MustCompile(`password=(\w+)`).FindAllStringSubmatch(logs.String(), -1)

@@ -1,36 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 )
-
-// syncBuffer is a bytes.Buffer safe for the demo's goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestDemoFlags(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out testlog.Buffer
 	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "demo.db")
 	go func() {
@@ -53,7 +35,7 @@ func TestDemoFlags(t *testing.T) {
 }
 
 func TestDemoBadFlag(t *testing.T) {
-	var out syncBuffer
+	var out testlog.Buffer
 	if err := demoCmd(context.Background(), []string{"-days", "many"}, &out); err == nil {
 		t.Error("-days many accepted")
 	}

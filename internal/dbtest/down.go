@@ -1,7 +1,6 @@
 package dbtest
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard"
+	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -85,24 +85,6 @@ func withHost(t testing.TB, url, hostport string) string {
 	return u.String()
 }
 
-// syncBuffer is a log destination several goroutines write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -135,7 +117,7 @@ func testDownAtStart(t *testing.T, srv Server) {
 	p := startProxy(t, u.Host)
 	purl := withHost(t, url, p.ln.Addr().String())
 
-	var logs syncBuffer
+	var logs testlog.Buffer
 	start := time.Now()
 	d, err := dashboard.New(mux(), dashboard.Config{Database: purl, Service: "books", Instance: "b1", AppVersion: "v1",
 		Settings: settings, Logger: slog.New(slog.NewTextHandler(&logs, nil))})

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
@@ -30,31 +31,13 @@ const (
 	guestPW = "guest-password-1"
 )
 
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // fixture is a UI over an in-memory store with fake levels and clock.
 type fixture struct {
 	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	store store.Store
-	logs  *syncBuffer
+	logs  *testlog.Buffer
 
 	mu     sync.Mutex
 	levels map[string]int
@@ -84,7 +67,7 @@ func newFixtureOf(t testing.TB, settings map[string]string, standalone bool) *fi
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &fixture{t: t, store: st, logs: &syncBuffer{}, levels: map[string]int{},
+	f := &fixture{t: t, store: st, logs: &testlog.Buffer{}, levels: map[string]int{},
 		now: time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC), standalone: standalone}
 	f.start(settings)
 	return f
