@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -103,6 +105,19 @@ func opts(o Options) Options {
 	}
 	o.MinBackoff, o.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
 	return o
+}
+
+// newRec starts a recorder that is closed when the test ends, also when it
+// stops early (a synctest bubble must not end with the writer running).
+func newRec(t *testing.T, s store.Store, o Options) *Recorder {
+	t.Helper()
+	r := New(s, opts(o))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		r.Close(ctx)
+	})
+	return r
 }
 
 func closeRec(t *testing.T, r *Recorder) {
@@ -241,31 +256,74 @@ func TestStoreNotReadyIsNotAFailure(t *testing.T) {
 	}
 }
 
+// TestBacklogLimitDropsOldestAndCounts runs in a synctest bubble: the
+// clock stands still while the test adds samples, so no flush by time cuts
+// a batch short halfway, and the waits cost no real time.
 func TestBacklogLimitDropsOldestAndCounts(t *testing.T) {
-	f := newFlaky(t)
-	f.always = true
-	r := New(f, opts(Options{BatchSize: 10, BacklogLimit: 50, FlushInterval: time.Millisecond}))
-	for i := 0; i < 200; i++ {
-		r.Add(sample(i))
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for r.Stats().DroppedStore < 150 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	s := r.Stats()
-	if s.DroppedStore != 150 || s.Backlog != 50 {
-		t.Fatalf("dropped %d with %d in backlog; want 150 and 50", s.DroppedStore, s.Backlog)
-	}
-	f.mu.Lock()
-	f.always = false
-	f.mu.Unlock()
-	closeRec(t, r)
-	if n := rows(t, f); n != 50 {
-		t.Errorf("%d rows written, want the 50 kept", n)
-	}
-	if c := counter(t, f, store.CounterDroppedStoreError); c != 150 {
-		t.Errorf("stored %s = %d, want 150", store.CounterDroppedStoreError, c)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.always = true
+		r := newRec(t, f, Options{BatchSize: 10, BacklogLimit: 50, FlushInterval: time.Millisecond})
+		for i := 0; i < 200; i++ {
+			r.Add(sample(i))
+		}
+		time.Sleep(10 * time.Millisecond) // several flush intervals
+		s := r.Stats()
+		if s.DroppedStore != 150 || s.Backlog != 50 {
+			t.Fatalf("dropped %d with %d in backlog; want 150 and 50", s.DroppedStore, s.Backlog)
+		}
+		f.mu.Lock()
+		f.always = false
+		f.mu.Unlock()
+		closeRec(t, r)
+		if n := rows(t, f); n != 50 {
+			t.Errorf("%d rows written, want the 50 kept", n)
+		}
+		if c := counter(t, f, store.CounterDroppedStoreError); c != 150 {
+			t.Errorf("stored %s = %d, want 150", store.CounterDroppedStoreError, c)
+		}
+	})
+}
+
+// TestBacklogKeepsNewestRowsWhateverTheBatchSizes: a flush by time makes a
+// short batch; the backlog still keeps exactly its limit of the newest
+// rows, cutting the oldest batch rather than dropping it whole. (Dropping
+// whole batches once kept 47 rows of 50 and dropped 153 instead of 150 when
+// a loaded machine made the writer flush while samples were still coming.)
+func TestBacklogKeepsNewestRowsWhateverTheBatchSizes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.always = true
+		r := newRec(t, f, Options{BatchSize: 10, BacklogLimit: 50, FlushInterval: time.Millisecond})
+		for i := 0; i < 200; i++ {
+			r.Add(sample(i))
+		}
+		time.Sleep(10 * time.Millisecond)
+		for i := 200; i < 205; i++ {
+			r.Add(sample(i)) // a batch of 5, flushed by time
+		}
+		time.Sleep(10 * time.Millisecond)
+		s := r.Stats()
+		if s.DroppedStore != 155 || s.Backlog != 50 {
+			t.Fatalf("dropped %d with %d in backlog; want 155 and 50", s.DroppedStore, s.Backlog)
+		}
+		f.mu.Lock()
+		f.always = false
+		f.mu.Unlock()
+		closeRec(t, r)
+		var got []int
+		err := f.Requests(context.Background(), store.RequestFilter{}, func(q *store.Request) error {
+			got = append(got, int(q.Duration/time.Microsecond))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		if len(got) != 50 || got[0] != 155 || got[49] != 204 {
+			t.Errorf("kept samples %v, want the newest 50 (155 to 204)", got)
+		}
+	})
 }
 
 func TestCloseGivesUpAtDeadline(t *testing.T) {

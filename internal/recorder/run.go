@@ -98,18 +98,29 @@ func (r *Recorder) request(s Sample) store.Request {
 }
 
 // enqueue adds a batch to the backlog, dropping the oldest rows beyond the
-// backlog limit. The batch being written is never dropped.
+// backlog limit, so that the backlog keeps exactly the newest rows up to
+// its limit whatever the sizes of its batches (a flush by time makes short
+// ones). The newest batch is never cut.
 func (r *Recorder) enqueue(b []store.Request) {
 	r.backlog = append(r.backlog, b)
 	rows := r.backlogRows.Add(int64(len(b)))
-	for len(r.backlog) > 1 && rows > int64(max(r.opts.BacklogLimit, r.opts.BatchSize)) {
+	limit := int64(max(r.opts.BacklogLimit, r.opts.BatchSize))
+	for len(r.backlog) > 1 && rows > limit {
 		old := r.backlog[0]
-		r.backlog[0] = nil
-		r.backlog = r.backlog[1:]
-		rows = r.backlogRows.Add(-int64(len(old)))
-		r.droppedStore.Add(int64(len(old)))
-		r.droppedSinceFail += int64(len(old))
-		r.recycle(old)
+		n := int(min(rows-limit, int64(len(old))))
+		if n == len(old) {
+			r.backlog[0] = nil
+			r.backlog = r.backlog[1:]
+			r.recycle(old)
+		} else {
+			// Cut the oldest rows off in place, keeping the batch's memory.
+			copy(old, old[n:])
+			clear(old[len(old)-n:])
+			r.backlog[0] = old[:len(old)-n]
+		}
+		rows = r.backlogRows.Add(-int64(n))
+		r.droppedStore.Add(int64(n))
+		r.droppedSinceFail += int64(n)
 	}
 }
 
