@@ -23,7 +23,9 @@ func (s uiStore) User(ctx context.Context, name string) (store.User, error) {
 }
 func (s uiStore) CreateUser(ctx context.Context, u store.User) error { return s.acc.CreateUser(ctx, u) }
 func (s uiStore) UpdateUser(ctx context.Context, u store.User) error { return s.acc.UpdateUser(ctx, u) }
-func (s uiStore) DeleteUser(ctx context.Context, name string) error  { return s.acc.DeleteUser(ctx, name) }
+func (s uiStore) DeleteUser(ctx context.Context, name string) error {
+	return s.acc.DeleteUser(ctx, name)
+}
 func (s uiStore) CreateSession(ctx context.Context, x store.Session) error {
 	return s.acc.CreateSession(ctx, x)
 }
