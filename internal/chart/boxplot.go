@@ -53,12 +53,48 @@ func (b Box) five() ([5]float64, bool) {
 	return v, true
 }
 
+// boxLayout is a BoxPlot laid out: the value axis, the rows and the room
+// for the labels and counts, all before any drawing.
+type boxLayout struct {
+	ax         axis
+	colors     []string
+	labelW, nW float64 // room for the labels (left) and the counts (right)
+	rowH       float64
+	p          area
+	h          float64
+}
+
 // SVG renders the box plot.
 func (c BoxPlot) SVG() template.HTML {
+	l, ok := c.layout()
+	if !ok {
+		return noData("boxplot", c.Title)
+	}
 	title := c.Title
 	if title == "" {
 		title = "Box plot"
 	}
+	cv := begin("boxplot", title, defaultWidth, l.h, 1024+len(c.Boxes)*700)
+	cv.heading(c.Title)
+	// Alternate rows are banded, under the grid, to guide the eye from a
+	// label to its box.
+	for i := 1; i < len(c.Boxes); i += 2 {
+		cv.rect("gmd-band", 0, l.p.y0+float64(i)*l.rowH, defaultWidth, l.rowH, "#f9fafb", "")
+	}
+	cv.xValueAxis(l.ax, l.p)
+	for i, b := range c.Boxes {
+		mid := l.p.y0 + float64(i)*l.rowH + l.rowH/2
+		cv.boxLabels(&l, b, mid)
+		if v, ok := b.five(); ok {
+			cv.box(&l, b, v, l.colors[i], mid, c.Unit)
+		}
+	}
+	return cv.html()
+}
+
+// layout places everything; false when no box has a finite number.
+func (c BoxPlot) layout() (boxLayout, bool) {
+	var l boxLayout
 	lo, hi, minPos, seen := math.Inf(1), math.Inf(-1), math.Inf(1), false
 	notes := false
 	for _, b := range c.Boxes {
@@ -76,116 +112,102 @@ func (c BoxPlot) SVG() template.HTML {
 		notes = notes || b.Note != ""
 	}
 	if !seen {
-		return noData("boxplot", c.Title)
+		return l, false
 	}
-	var ax axis
 	if c.Log {
 		if !finite(minPos) {
 			minPos = 1
 		}
-		ax = logAxis(minPos, math.Max(hi, minPos), c.Unit)
+		l.ax = logAxis(minPos, math.Max(hi, minPos), c.Unit)
 	} else {
-		ax = linearAxis(lo, hi, c.Unit, 8)
+		l.ax = linearAxis(lo, hi, c.Unit, 8)
 	}
 
 	const W = defaultWidth
-	rowH := 28.0
+	l.rowH = 28
 	if notes {
-		rowH = 38
+		l.rowH = 38
 	}
-	labelW := 0.0
 	for _, b := range c.Boxes {
-		labelW = math.Max(labelW, math.Max(textWidth(b.Label), textWidth(b.Note)*11/12))
+		l.labelW = math.Max(l.labelW, math.Max(textWidth(b.Label), textWidth(b.Note)*11/12))
+		l.nW = math.Max(l.nW, textWidth(countLabel(b.N)))
 	}
-	labelW = math.Min(labelW, 220)
-	nW := 0.0
-	for _, b := range c.Boxes {
-		nW = math.Max(nW, textWidth(countLabel(b.N)))
-	}
+	l.labelW = math.Min(l.labelW, 220)
 	names, given := make([]string, len(c.Boxes)), make([]string, len(c.Boxes))
 	for i, b := range c.Boxes {
 		names[i], given[i] = b.Label, b.Color
 	}
-	colors := seriesColors(names, given)
-	p := area{x0: labelW + 16, x1: W - nW - 14}
+	l.colors = seriesColors(names, given)
+	l.p = area{x0: l.labelW + 16, x1: W - l.nW - 14}
 	// Tick labels are centered on their ticks: leave room for the last half.
-	p.x1 = math.Min(p.x1, W-textWidth(ax.labels[len(ax.labels)-1])/2-2)
+	l.p.x1 = math.Min(l.p.x1, W-textWidth(l.ax.labels[len(l.ax.labels)-1])/2-2)
 	if c.Title != "" {
-		p.y0 = 28
+		l.p.y0 = 28
 	}
-	p.y0 += 4
-	p.y1 = p.y0 + rowH*float64(len(c.Boxes))
-	H := p.y1 + 24
+	l.p.y0 += 4
+	l.p.y1 = l.p.y0 + l.rowH*float64(len(c.Boxes))
+	l.h = l.p.y1 + 24
+	return l, true
+}
 
-	cv := begin("boxplot", title, W, H, 1024+len(c.Boxes)*700)
-	cv.heading(c.Title)
-	// Alternate rows are banded, under the grid, to guide the eye from a
-	// label to its box.
-	for i := 1; i < len(c.Boxes); i += 2 {
-		cv.rect("gmd-band", 0, p.y0+float64(i)*rowH, W, rowH, "#f9fafb", "")
+// boxLabels writes a row's name, its note under it in a smaller type, and
+// its count at the right.
+func (c *canvas) boxLabels(l *boxLayout, b Box, mid float64) {
+	ly := mid + 4
+	if b.Note != "" {
+		ly = mid - 2
 	}
-	cv.xValueAxis(ax, p)
-	for i, b := range c.Boxes {
-		mid := p.y0 + float64(i)*rowH + rowH/2
-		// Labels: the name, and the note under it in a smaller type.
-		ly := mid + 4
-		if b.Note != "" {
-			ly = mid - 2
-		}
-		cv.s(`<text class="gmd-label" text-anchor="end"`)
-		cv.f("x", p.x0-10)
-		cv.f("y", ly)
-		cv.s(">")
-		cv.title(b.Label)
-		cv.esc(fit(b.Label, labelW))
-		cv.s("</text>")
-		if b.Note != "" {
-			cv.s(`<text class="gmd-note" text-anchor="end" font-size="11" fill="` + tickColor + `"`)
-			cv.f("x", p.x0-10)
-			cv.f("y", mid+12)
-			cv.s(">")
-			cv.esc(fit(b.Note, labelW*12/11))
-			cv.s("</text>")
-		}
-		cv.s(`<text class="gmd-count" fill="` + tickColor + `"`)
-		cv.f("x", W-nW-4)
-		cv.f("y", mid+4)
-		cv.s(">")
-		cv.esc(countLabel(b.N))
-		cv.s("</text>")
+	c.s(`<text class="gmd-label" text-anchor="end"`)
+	c.f("x", l.p.x0-10)
+	c.f("y", ly)
+	c.s(">")
+	c.title(b.Label)
+	c.esc(fit(b.Label, l.labelW))
+	c.s("</text>")
+	if b.Note != "" {
+		c.s(`<text class="gmd-note" text-anchor="end" font-size="11" fill="` + tickColor + `"`)
+		c.f("x", l.p.x0-10)
+		c.f("y", mid+12)
+		c.s(">")
+		c.esc(fit(b.Note, l.labelW*12/11))
+		c.s("</text>")
+	}
+	c.s(`<text class="gmd-count" fill="` + tickColor + `"`)
+	c.f("x", defaultWidth-l.nW-4)
+	c.f("y", mid+4)
+	c.s(">")
+	c.esc(countLabel(b.N))
+	c.s("</text>")
+}
 
-		v, ok := b.five()
-		if !ok {
-			continue
-		}
-		color := colors[i]
-		x := func(k int) float64 { return ax.at(v[k], p.x0, p.x1) }
-		bh := math.Min(16, rowH-12)
-		cv.s(`<g class="gmd-box"`)
-		cv.a("data-series", b.Label)
-		cv.a("stroke", color)
-		cv.s(">")
-		cv.title(boxHover(b, c.Unit))
-		cv.line("gmd-whisker", x(0), mid, x(1), mid, "")
-		cv.line("gmd-whisker", x(3), mid, x(4), mid, "")
-		cv.line("gmd-whisker", x(0), mid-bh/4, x(0), mid+bh/4, "")
-		cv.line("gmd-whisker", x(4), mid-bh/4, x(4), mid+bh/4, "")
-		cv.s(`<rect class="gmd-iqr" fill-opacity="0.28" rx="2"`)
-		cv.f("x", x(1))
-		cv.f("y", mid-bh/2)
-		cv.f("width", math.Max(x(3)-x(1), 1))
-		cv.f("height", bh)
-		cv.a("fill", color)
-		cv.s("/>")
-		cv.s(`<line class="gmd-median" stroke-width="2.5"`)
-		cv.f("x1", x(2))
-		cv.f("y1", mid-bh/2)
-		cv.f("x2", x(2))
-		cv.f("y2", mid+bh/2)
-		cv.s("/>")
-		cv.s("</g>")
-	}
-	return cv.html()
+// box draws one box centered on y = mid from its five numbers v: whiskers
+// from min to Q1 and Q3 to max, the box from Q1 to Q3, the median across it.
+func (c *canvas) box(l *boxLayout, b Box, v [5]float64, color string, mid float64, unit string) {
+	x := func(k int) float64 { return l.ax.at(v[k], l.p.x0, l.p.x1) }
+	bh := math.Min(16, l.rowH-12)
+	c.s(`<g class="gmd-box"`)
+	c.a("data-series", b.Label)
+	c.a("stroke", color)
+	c.s(">")
+	c.title(boxHover(b, unit))
+	c.line("gmd-whisker", x(0), mid, x(1), mid, "")
+	c.line("gmd-whisker", x(3), mid, x(4), mid, "")
+	c.line("gmd-whisker", x(0), mid-bh/4, x(0), mid+bh/4, "")
+	c.line("gmd-whisker", x(4), mid-bh/4, x(4), mid+bh/4, "")
+	c.s(`<rect class="gmd-iqr" fill-opacity="0.28" rx="2"`)
+	c.f("x", x(1))
+	c.f("y", mid-bh/2)
+	c.f("width", math.Max(x(3)-x(1), 1))
+	c.f("height", bh)
+	c.a("fill", color)
+	c.s("/>")
+	c.s(`<line class="gmd-median" stroke-width="2.5"`)
+	c.f("x1", x(2))
+	c.f("y1", mid-bh/2)
+	c.f("x2", x(2))
+	c.f("y2", mid+bh/2)
+	c.s("/>")
+	c.s("</g>")
 }
 
 func countLabel(n int64) string {
