@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -140,154 +141,237 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 
-func fieldErr(field, format string, args ...any) error {
-	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+// Validate checks every field against lim and the rules of the API. The
+// first problem, in the order of payloadRules, is returned as a *FieldError.
+func (p *Payload) Validate(lim Limits) error {
+	return checkFields("", p, lim, payloadRules, nil)
 }
 
-// Validate checks every field against lim and the rules of the API. The
-// first problem is returned as a *FieldError.
-func (p *Payload) Validate(lim Limits) error {
-	if p.Version == "" {
-		return fieldErr("version", "missing: every run needs the version it tested")
-	}
-	if err := checkName("version", p.Version, false); err != nil {
-		return err
-	}
-	for _, f := range []struct{ name, v string }{{"run_id", p.RunID}, {"commit", p.Commit}, {"branch", p.Branch},
-		{"goos", p.GoOS}, {"goarch", p.GoArch}, {"cpu", p.CPU}} {
-		if err := checkName(f.name, f.v, true); err != nil {
-			return err
-		}
-	}
-	if p.Started != nil && (p.Started.Year() < 2000 || p.Started.Year() > 9999) {
-		return fieldErr("started", "%s is not a plausible start time", p.Started.Format(time.RFC3339))
-	}
-	if len(p.Packages)+len(p.Tests)+len(p.Benchmarks) == 0 {
-		return fieldErr("tests", "no packages, tests or benchmarks: nothing to store (was the input go test output?)")
-	}
-	if len(p.Packages) > lim.Packages {
-		return fieldErr("packages", "%d packages, at most %d allowed in one upload", len(p.Packages), lim.Packages)
-	}
-	if len(p.Tests) > lim.Tests {
-		return fieldErr("tests", "%d test results, at most %d allowed in one upload", len(p.Tests), lim.Tests)
-	}
-	if len(p.Benchmarks) > lim.Benchmarks {
-		return fieldErr("benchmarks", "%d benchmark results, at most %d allowed in one upload", len(p.Benchmarks), lim.Benchmarks)
-	}
-	seen := map[string]bool{}
-	for i, k := range p.Packages {
-		f := fmt.Sprintf("packages[%d]", i)
-		if err := checkName(f+".name", k.Name, false); err != nil {
-			return err
-		}
-		if !gotest.Outcome(k.Outcome).Valid() {
-			return fieldErr(f+".outcome", "%q: want pass, fail, skip, incomplete or build-fail", k.Outcome)
-		}
-		if err := checkElapsed(f, k.ElapsedUS); err != nil {
-			return err
-		}
-		if key := store.Clip(k.Name); seen[key] {
-			return fieldErr(f+".name", "package %q appears twice", k.Name)
-		} else {
-			seen[key] = true
-		}
-	}
-	clear(seen)
-	for i, t := range p.Tests {
-		f := fmt.Sprintf("tests[%d]", i)
-		if err := checkName(f+".package", t.Package, true); err != nil {
-			return err
-		}
-		if err := checkName(f+".name", t.Name, false); err != nil {
-			return err
-		}
-		if o := gotest.Outcome(t.Outcome); !o.Valid() || o == gotest.BuildFail {
-			return fieldErr(f+".outcome", "%q: want pass, fail, skip or incomplete", t.Outcome)
-		}
-		if t.Run < 0 || t.Run > maxRun {
-			return fieldErr(f+".run", "%d: want 0 to %d", t.Run, maxRun)
-		}
-		if err := checkElapsed(f, t.ElapsedUS); err != nil {
-			return err
-		}
-		key := fmt.Sprintf("%s\x00%s\x00%d", store.Clip(t.Package), store.Clip(t.Name), t.Run)
-		if seen[key] {
-			return fieldErr(f, "test %s %s run %d appears twice (names count up to %d characters)", t.Package, t.Name, t.Run, store.MaxName)
-		}
-		seen[key] = true
-	}
-	clear(seen)
-	for i, b := range p.Benchmarks {
-		f := fmt.Sprintf("benchmarks[%d]", i)
-		if err := checkName(f+".package", b.Package, true); err != nil {
-			return err
-		}
-		if err := checkName(f+".name", b.Name, false); err != nil {
-			return err
-		}
-		if !strings.HasPrefix(b.Name, "Benchmark") {
-			return fieldErr(f+".name", "%q: a benchmark's name starts with Benchmark", b.Name)
-		}
-		if b.Procs < 1 || b.Procs > maxProcs {
-			return fieldErr(f+".procs", "%d: want 1 to %d", b.Procs, maxProcs)
-		}
-		if b.Run < 0 || b.Run > maxRun {
-			return fieldErr(f+".run", "%d: want 0 to %d", b.Run, maxRun)
-		}
-		if b.Iterations < 1 {
-			return fieldErr(f+".iterations", "%d: want at least 1", b.Iterations)
-		}
-		if len(b.Metrics) == 0 || len(b.Metrics) > lim.Metrics {
-			return fieldErr(f+".metrics", "%d metrics: want 1 to %d", len(b.Metrics), lim.Metrics)
-		}
-		units := map[string]bool{}
-		for j, m := range b.Metrics {
-			mf := fmt.Sprintf("%s.metrics[%d]", f, j)
-			if m.Unit == "" || len(m.Unit) > maxUnit || !utf8.ValidString(m.Unit) || strings.IndexFunc(m.Unit, unicode.IsSpace) >= 0 || hasControl(m.Unit) {
-				return fieldErr(mf+".unit", "%q: want 1 to %d characters without spaces", m.Unit, maxUnit)
+// rule is one check of the upload format on a value of type T (the payload
+// or one element of a list). It does exactly one of three things:
+//   - problem says what is wrong with the field, or "" when nothing is;
+//   - key makes the field unique in its list: two elements with the same
+//     key are refused, with the message dup;
+//   - list checks a list held by the value, with the field as its path.
+type rule[T any] struct {
+	field   string // JSON path after the value's own: "version", ".name"
+	problem func(v T, lim Limits) string
+	key     func(v T) string
+	dup     func(v T) string
+	list    func(path string, v T, lim Limits) error
+}
+
+// checkFields applies the rules in order to v, found at path, and returns
+// the first problem. seen holds, per key rule, the keys of the elements of
+// v's list checked before it.
+func checkFields[T any](path string, v T, lim Limits, rules []rule[T], seen []map[string]bool) error {
+	for k, r := range rules {
+		switch {
+		case r.problem != nil:
+			if msg := r.problem(v, lim); msg != "" {
+				return &FieldError{Field: path + r.field, Msg: msg}
 			}
-			if units[m.Unit] {
-				return fieldErr(mf+".unit", "%q appears twice", m.Unit)
+		case r.key != nil:
+			key := r.key(v)
+			if seen[k] == nil {
+				seen[k] = make(map[string]bool)
 			}
-			units[m.Unit] = true
-			if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
-				return fieldErr(mf+".value", "not a finite number")
+			if seen[k][key] {
+				return &FieldError{Field: path + r.field, Msg: r.dup(v)}
+			}
+			seen[k][key] = true
+		case r.list != nil:
+			if err := r.list(path+r.field, v, lim); err != nil {
+				return err
 			}
 		}
-		key := fmt.Sprintf("%s\x00%s\x00%d\x00%d", store.Clip(b.Package), store.Clip(b.Name), b.Procs, b.Run)
-		if seen[key] {
-			return fieldErr(f, "benchmark %s %s-%d run %d appears twice (names count up to %d characters)", b.Package, b.Name, b.Procs, b.Run, store.MaxName)
-		}
-		seen[key] = true
 	}
 	return nil
+}
+
+// checkList applies the rules to every element of a list, in order.
+func checkList[T any](path string, items []T, lim Limits, rules []rule[T]) error {
+	seen := make([]map[string]bool, len(rules))
+	for i, v := range items {
+		if err := checkFields(path+"["+strconv.Itoa(i)+"]", v, lim, rules, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// payloadRules are the rules of the whole upload: its own fields, its size,
+// then each list's elements.
+var payloadRules = []rule[*Payload]{
+	{field: "version", problem: func(p *Payload, _ Limits) string {
+		if p.Version == "" {
+			return "missing: every run needs the version it tested"
+		}
+		return nameProblem(p.Version, false)
+	}},
+	{field: "run_id", problem: func(p *Payload, _ Limits) string { return nameProblem(p.RunID, true) }},
+	{field: "commit", problem: func(p *Payload, _ Limits) string { return nameProblem(p.Commit, true) }},
+	{field: "branch", problem: func(p *Payload, _ Limits) string { return nameProblem(p.Branch, true) }},
+	{field: "goos", problem: func(p *Payload, _ Limits) string { return nameProblem(p.GoOS, true) }},
+	{field: "goarch", problem: func(p *Payload, _ Limits) string { return nameProblem(p.GoArch, true) }},
+	{field: "cpu", problem: func(p *Payload, _ Limits) string { return nameProblem(p.CPU, true) }},
+	{field: "started", problem: func(p *Payload, _ Limits) string {
+		if p.Started != nil && (p.Started.Year() < 2000 || p.Started.Year() > 9999) {
+			return p.Started.Format(time.RFC3339) + " is not a plausible start time"
+		}
+		return ""
+	}},
+	{field: "tests", problem: func(p *Payload, _ Limits) string {
+		if len(p.Packages)+len(p.Tests)+len(p.Benchmarks) == 0 {
+			return "no packages, tests or benchmarks: nothing to store (was the input go test output?)"
+		}
+		return ""
+	}},
+	{field: "packages", problem: func(p *Payload, lim Limits) string {
+		return countProblem(len(p.Packages), lim.Packages, "packages")
+	}},
+	{field: "tests", problem: func(p *Payload, lim Limits) string {
+		return countProblem(len(p.Tests), lim.Tests, "test results")
+	}},
+	{field: "benchmarks", problem: func(p *Payload, lim Limits) string {
+		return countProblem(len(p.Benchmarks), lim.Benchmarks, "benchmark results")
+	}},
+	{field: "packages", list: func(path string, p *Payload, lim Limits) error {
+		return checkList(path, p.Packages, lim, packageRules)
+	}},
+	{field: "tests", list: func(path string, p *Payload, lim Limits) error {
+		return checkList(path, p.Tests, lim, testRules)
+	}},
+	{field: "benchmarks", list: func(path string, p *Payload, lim Limits) error {
+		return checkList(path, p.Benchmarks, lim, benchmarkRules)
+	}},
+}
+
+var packageRules = []rule[Package]{
+	{field: ".name", problem: func(k Package, _ Limits) string { return nameProblem(k.Name, false) }},
+	{field: ".outcome", problem: func(k Package, _ Limits) string {
+		if !gotest.Outcome(k.Outcome).Valid() {
+			return fmt.Sprintf("%q: want pass, fail, skip, incomplete or build-fail", k.Outcome)
+		}
+		return ""
+	}},
+	{field: ".elapsed_us", problem: func(k Package, _ Limits) string { return elapsedProblem(k.ElapsedUS) }},
+	{field: ".name",
+		key: func(k Package) string { return store.Clip(k.Name) },
+		dup: func(k Package) string { return fmt.Sprintf("package %q appears twice", k.Name) }},
+}
+
+var testRules = []rule[Test]{
+	{field: ".package", problem: func(t Test, _ Limits) string { return nameProblem(t.Package, true) }},
+	{field: ".name", problem: func(t Test, _ Limits) string { return nameProblem(t.Name, false) }},
+	{field: ".outcome", problem: func(t Test, _ Limits) string {
+		if o := gotest.Outcome(t.Outcome); !o.Valid() || o == gotest.BuildFail {
+			return fmt.Sprintf("%q: want pass, fail, skip or incomplete", t.Outcome)
+		}
+		return ""
+	}},
+	{field: ".run", problem: func(t Test, _ Limits) string { return rangeProblem(int64(t.Run), 0, maxRun) }},
+	{field: ".elapsed_us", problem: func(t Test, _ Limits) string { return elapsedProblem(t.ElapsedUS) }},
+	{key: func(t Test) string {
+		return fmt.Sprintf("%s\x00%s\x00%d", store.Clip(t.Package), store.Clip(t.Name), t.Run)
+	}, dup: func(t Test) string {
+		return fmt.Sprintf("test %s %s run %d appears twice (names count up to %d characters)", t.Package, t.Name, t.Run, store.MaxName)
+	}},
+}
+
+var benchmarkRules = []rule[Benchmark]{
+	{field: ".package", problem: func(b Benchmark, _ Limits) string { return nameProblem(b.Package, true) }},
+	{field: ".name", problem: func(b Benchmark, _ Limits) string { return nameProblem(b.Name, false) }},
+	{field: ".name", problem: func(b Benchmark, _ Limits) string {
+		if !strings.HasPrefix(b.Name, "Benchmark") {
+			return fmt.Sprintf("%q: a benchmark's name starts with Benchmark", b.Name)
+		}
+		return ""
+	}},
+	{field: ".procs", problem: func(b Benchmark, _ Limits) string { return rangeProblem(int64(b.Procs), 1, maxProcs) }},
+	{field: ".run", problem: func(b Benchmark, _ Limits) string { return rangeProblem(int64(b.Run), 0, maxRun) }},
+	{field: ".iterations", problem: func(b Benchmark, _ Limits) string {
+		if b.Iterations < 1 {
+			return fmt.Sprintf("%d: want at least 1", b.Iterations)
+		}
+		return ""
+	}},
+	{field: ".metrics", problem: func(b Benchmark, lim Limits) string {
+		if len(b.Metrics) == 0 || len(b.Metrics) > lim.Metrics {
+			return fmt.Sprintf("%d metrics: want 1 to %d", len(b.Metrics), lim.Metrics)
+		}
+		return ""
+	}},
+	{field: ".metrics", list: func(path string, b Benchmark, lim Limits) error {
+		return checkList(path, b.Metrics, lim, metricRules)
+	}},
+	{key: func(b Benchmark) string {
+		return fmt.Sprintf("%s\x00%s\x00%d\x00%d", store.Clip(b.Package), store.Clip(b.Name), b.Procs, b.Run)
+	}, dup: func(b Benchmark) string {
+		return fmt.Sprintf("benchmark %s %s-%d run %d appears twice (names count up to %d characters)", b.Package, b.Name, b.Procs, b.Run, store.MaxName)
+	}},
+}
+
+var metricRules = []rule[Metric]{
+	{field: ".unit", problem: func(m Metric, _ Limits) string {
+		if m.Unit == "" || len(m.Unit) > maxUnit || !utf8.ValidString(m.Unit) || strings.IndexFunc(m.Unit, unicode.IsSpace) >= 0 || hasControl(m.Unit) {
+			return fmt.Sprintf("%q: want 1 to %d characters without spaces", m.Unit, maxUnit)
+		}
+		return ""
+	}},
+	{field: ".unit",
+		key: func(m Metric) string { return m.Unit },
+		dup: func(m Metric) string { return fmt.Sprintf("%q appears twice", m.Unit) }},
+	{field: ".value", problem: func(m Metric, _ Limits) string {
+		if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+			return "not a finite number"
+		}
+		return ""
+	}},
 }
 
 // maxNameBytes bounds names before clipping: longer names are surely not
 // test names, and clipping them would hide the mistake.
 const maxNameBytes = 4 * store.MaxName
 
-func checkName(field, v string, empty bool) error {
+// nameProblem checks a name: present unless empty is allowed, bounded,
+// valid UTF-8 and without control characters.
+func nameProblem(v string, empty bool) string {
 	switch {
 	case v == "" && !empty:
-		return fieldErr(field, "missing")
+		return "missing"
 	case len(v) > maxNameBytes:
-		return fieldErr(field, "%d bytes, at most %d allowed", len(v), maxNameBytes)
+		return fmt.Sprintf("%d bytes, at most %d allowed", len(v), maxNameBytes)
 	case !utf8.ValidString(v):
-		return fieldErr(field, "not valid UTF-8")
+		return "not valid UTF-8"
 	case hasControl(v):
-		return fieldErr(field, "contains control characters")
+		return "contains control characters"
 	}
-	return nil
+	return ""
 }
 
 func hasControl(s string) bool { return strings.IndexFunc(s, unicode.IsControl) >= 0 }
 
-func checkElapsed(field string, us int64) error {
-	if us < 0 || us > maxElapsed {
-		return fieldErr(field+".elapsed_us", "%d: want 0 to %d (30 days)", us, maxElapsed)
+func rangeProblem(v, lo, hi int64) string {
+	if v < lo || v > hi {
+		return fmt.Sprintf("%d: want %d to %d", v, lo, hi)
 	}
-	return nil
+	return ""
+}
+
+func elapsedProblem(us int64) string {
+	if us < 0 || us > maxElapsed {
+		return fmt.Sprintf("%d: want 0 to %d (30 days)", us, maxElapsed)
+	}
+	return ""
+}
+
+// countProblem bounds the length of a list of one upload.
+func countProblem(n, limit int, what string) string {
+	if n > limit {
+		return fmt.Sprintf("%d %s, at most %d allowed in one upload", n, what, limit)
+	}
+	return ""
 }
 
 // Decode reads a payload strictly: unknown fields, trailing data and
