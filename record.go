@@ -120,10 +120,13 @@ func (d *Dashboard) Endpoints() []string {
 	return out
 }
 
-// Stats describes the recorder's health.
+// Stats describes the recorder's health. Every request recorded is counted
+// once, in Queued, InFlight, Backlog, Written or DroppedStore, so in one
+// snapshot those add up to the requests accepted since New.
 type Stats struct {
 	Queued       int   // samples waiting to be written
-	Backlog      int   // rows held in memory while the database fails
+	InFlight     int   // rows being gathered into the next batch
+	Backlog      int   // rows handed to the database: the batch being written, and those held while it fails
 	Written      int64 // rows written since start
 	DroppedQueue int64 // samples dropped because the queue was full
 	DroppedStore int64 // samples dropped because the database kept failing
@@ -134,6 +137,6 @@ type Stats struct {
 // Stats returns the recorder's counts since New.
 func (d *Dashboard) Stats() Stats {
 	s := d.rec.Stats()
-	return Stats{Queued: s.Queued, Backlog: s.Backlog, Written: s.Written, DroppedQueue: s.DroppedQueue,
+	return Stats{Queued: s.Queued, InFlight: s.InFlight, Backlog: s.Backlog, Written: s.Written, DroppedQueue: s.DroppedQueue,
 		DroppedStore: s.DroppedStore, FailedWrites: s.FailedWrites, LastError: s.LastError}
 }

@@ -51,10 +51,14 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 }
 
-// Stats are the recorder's counts since it started.
+// Stats are the recorder's counts since it started. Every accepted sample
+// is in exactly one of Queued, InFlight, Backlog, Written and DroppedStore,
+// and one snapshot's counts add up: their sum is the number of samples
+// accepted so far.
 type Stats struct {
 	Queued        int   // samples waiting in the queue now
-	Backlog       int   // rows waiting for the store to recover
+	InFlight      int   // rows the writer took from the queue into the batch it is filling
+	Backlog       int   // rows in batches handed to the store: the one being written and those waiting for the store to recover
 	Written       int64 // rows written
 	DroppedQueue  int64 // samples dropped because the queue was full
 	DroppedStore  int64 // samples dropped because the store kept failing
@@ -78,19 +82,18 @@ type Recorder struct {
 	closed  atomic.Bool
 
 	droppedQueue atomic.Int64
-	droppedStore atomic.Int64
-	written      atomic.Int64
 	batches      atomic.Int64
 	failed       atomic.Int64
-	backlogRows  atomic.Int64
 
 	mu        sync.Mutex
 	endpoints []store.Endpoint // declared since the last write
 	versions  []store.Version
 	lastErr   string
 	lastErrAt time.Time
+	shown     counts // the writer's counts as of its last publish
 
 	// Owned by the writer goroutine.
+	counts
 	backlog          [][]store.Request // oldest first
 	free             [][]store.Request // written batches, for reuse
 	storedQueueDrops int64             // part of droppedQueue already written as counters
@@ -98,6 +101,24 @@ type Recorder struct {
 	failures         int // consecutive failed writes
 	nextTry          time.Time
 	droppedSinceFail int64
+}
+
+// counts follow every sample the writer took from the queue. Between the
+// writer's steps taken = inFlight + backlogRows + written + droppedStore.
+type counts struct {
+	taken        int64
+	inFlight     int64
+	backlogRows  int64
+	written      int64
+	droppedStore int64
+}
+
+// publish lets Stats see the writer's counts. The writer calls it at a
+// point where the counts add up.
+func (r *Recorder) publish() {
+	r.mu.Lock()
+	r.shown = r.counts
+	r.mu.Unlock()
 }
 
 // New starts a recorder writing to s. Close stops it.
@@ -190,14 +211,17 @@ func (r *Recorder) DeclareVersion(name string, firstSeen time.Time) {
 // Stats returns the current counts.
 func (r *Recorder) Stats() Stats {
 	r.mu.Lock()
-	le, lt := r.lastErr, r.lastErrAt
+	le, lt, c := r.lastErr, r.lastErrAt, r.shown
 	r.mu.Unlock()
+	// Samples the writer took since it last published count as queued:
+	// they were, as of the counts read above.
 	return Stats{
-		Queued:        r.q.len(),
-		Backlog:       int(r.backlogRows.Load()),
-		Written:       r.written.Load(),
+		Queued:        int(r.q.pushed() - uint64(c.taken)),
+		InFlight:      int(c.inFlight),
+		Backlog:       int(c.backlogRows),
+		Written:       c.written,
 		DroppedQueue:  r.droppedQueue.Load(),
-		DroppedStore:  r.droppedStore.Load(),
+		DroppedStore:  c.droppedStore,
 		Batches:       r.batches.Load(),
 		FailedWrites:  r.failed.Load(),
 		LastError:     le,
@@ -216,7 +240,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 	}
 	r.closing <- ctx
 	<-r.done
-	pending := int64(r.q.len()) + r.backlogRows.Load()
+	pending := int64(r.q.len()) + r.inFlight + r.backlogRows // the writer has ended
 	if pending > 0 {
 		return fmt.Errorf("dashboard: recorder closed with %d samples not written: %w", pending, errors.Join(ctx.Err(), r.lastError()))
 	}

@@ -387,3 +387,83 @@ func TestConcurrentAdds(t *testing.T) {
 		t.Errorf("%d rows, %d accepted, want 4000", n, ok.Load())
 	}
 }
+
+// TestStatsCountRowsInFlight: rows the writer took from the queue into the
+// batch it is still filling are shown as InFlight, not lost from view.
+// In a synctest bubble, so the hour-long flush interval never passes.
+func TestStatsCountRowsInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		r := newRec(t, f, Options{QueueSize: 64, BatchSize: 1000, FlushInterval: time.Hour})
+		for i := 0; i < 542; i++ {
+			if !r.Add(sample(i)) {
+				synctest.Wait() // the queue is full: let the writer take it
+				if !r.Add(sample(i)) {
+					t.Fatalf("sample %d dropped with the writer idle", i)
+				}
+			}
+		}
+		synctest.Wait() // the writer took what the last nudge told it of
+		s := r.Stats()
+		if s.Queued+s.InFlight != 542 || s.InFlight < 542-64 || s.Backlog != 0 || s.Written != 0 {
+			t.Errorf("stats %+v; want the 542 samples queued or in flight, most in flight", s)
+		}
+		closeRec(t, r)
+		if s := r.Stats(); s.Written != 542 || s.InFlight != 0 || s.Queued != 0 {
+			t.Errorf("after Close: stats %+v; want all 542 written", s)
+		}
+	})
+}
+
+// TestStatsAddUp takes snapshots while samples pour in and the store fails
+// now and then: every snapshot's counts sum to the samples accepted by then
+// (within the Adds still running when it was taken).
+func TestStatsAddUp(t *testing.T) {
+	f := newFlaky(t)
+	f.failN = 30
+	r := newRec(t, f, Options{QueueSize: 4096, BatchSize: 50, BacklogLimit: 2000, FlushInterval: time.Millisecond})
+	const producers, each = 4, 3000
+	var accepted atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < producers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if r.Add(sample(i)) {
+					accepted.Add(1)
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	check := func(s Stats, before, after int64) {
+		t.Helper()
+		sum := int64(s.Queued+s.InFlight+s.Backlog) + s.Written + s.DroppedStore
+		if sum < before || sum > after+producers {
+			t.Fatalf("Queued+InFlight+Backlog+Written+DroppedStore = %d with %d to %d accepted: %+v", sum, before, after, s)
+		}
+		if s.DroppedQueue+accepted.Load() > producers*each {
+			t.Fatalf("more samples counted than added: %+v", s)
+		}
+	}
+	snapshots := 0
+	for loop := true; loop; snapshots++ {
+		select {
+		case <-done:
+			loop = false
+		default:
+		}
+		before := accepted.Load()
+		s := r.Stats()
+		check(s, before, accepted.Load())
+	}
+	closeRec(t, r)
+	s := r.Stats()
+	check(s, accepted.Load(), accepted.Load())
+	if got := s.Written + s.DroppedStore + s.DroppedQueue; got != producers*each {
+		t.Errorf("after Close %d written or dropped of %d added: %+v", got, producers*each, s)
+	}
+	t.Logf("%d snapshots; %+v", snapshots, s)
+}

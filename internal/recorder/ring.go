@@ -84,5 +84,9 @@ func (r *ring) len() int {
 	return int(n)
 }
 
+// pushed returns how many samples were ever accepted (or are being
+// written into their slots).
+func (r *ring) pushed() uint64 { return r.tail.Load() }
+
 // capacity returns the number of slots.
 func (r *ring) capacity() int { return len(r.buf) }

@@ -50,12 +50,15 @@ func (r *Recorder) take(ctx context.Context, batch []store.Request) []store.Requ
 	var s Sample
 	for r.q.pop(&s) {
 		batch = append(batch, r.request(s))
+		r.taken++
+		r.inFlight++
 		if len(batch) >= r.opts.BatchSize {
 			r.enqueue(batch)
 			batch = r.newBatch()
 			r.writeBacklog(ctx, false)
 		}
 	}
+	r.publish()
 	return batch
 }
 
@@ -103,11 +106,12 @@ func (r *Recorder) request(s Sample) store.Request {
 // ones). The newest batch is never cut.
 func (r *Recorder) enqueue(b []store.Request) {
 	r.backlog = append(r.backlog, b)
-	rows := r.backlogRows.Add(int64(len(b)))
+	r.inFlight -= int64(len(b))
+	r.backlogRows += int64(len(b))
 	limit := int64(max(r.opts.BacklogLimit, r.opts.BatchSize))
-	for len(r.backlog) > 1 && rows > limit {
+	for len(r.backlog) > 1 && r.backlogRows > limit {
 		old := r.backlog[0]
-		n := int(min(rows-limit, int64(len(old))))
+		n := int(min(r.backlogRows-limit, int64(len(old))))
 		if n == len(old) {
 			r.backlog[0] = nil
 			r.backlog = r.backlog[1:]
@@ -118,10 +122,11 @@ func (r *Recorder) enqueue(b []store.Request) {
 			clear(old[len(old)-n:])
 			r.backlog[0] = old[:len(old)-n]
 		}
-		rows = r.backlogRows.Add(-int64(n))
-		r.droppedStore.Add(int64(n))
+		r.backlogRows -= int64(n)
+		r.droppedStore += int64(n)
 		r.droppedSinceFail += int64(n)
 	}
+	r.publish()
 }
 
 // pendingWork reports whether there is something to write besides rows:
@@ -130,7 +135,7 @@ func (r *Recorder) pendingWork() bool {
 	r.mu.Lock()
 	decl := len(r.endpoints) > 0 || len(r.versions) > 0
 	r.mu.Unlock()
-	return decl || r.droppedQueue.Load() != r.storedQueueDrops || r.droppedStore.Load() != r.storedStoreDrops
+	return decl || r.droppedQueue.Load() != r.storedQueueDrops || r.droppedStore != r.storedStoreDrops
 }
 
 // writeBacklog writes backlog batches oldest first until one fails. Outside
@@ -150,7 +155,9 @@ func (r *Recorder) writeBacklog(ctx context.Context, closing bool) {
 			r.fail(err)
 			return
 		}
-		r.backlogRows.Add(-int64(len(r.backlog[0])))
+		r.backlogRows -= int64(len(r.backlog[0]))
+		r.written += int64(len(r.backlog[0]))
+		r.publish()
 		r.recycle(r.backlog[0])
 		r.backlog[0] = nil
 		r.backlog = r.backlog[1:]
@@ -185,7 +192,7 @@ func (r *Recorder) writeOne(ctx context.Context, reqs []store.Request) error {
 	eps, vers := r.endpoints, r.versions
 	r.endpoints, r.versions = nil, nil
 	r.mu.Unlock()
-	dq, ds := r.droppedQueue.Load(), r.droppedStore.Load()
+	dq, ds := r.droppedQueue.Load(), r.droppedStore
 	b := &store.Batch{Service: r.opts.Service, Instance: r.opts.Instance, Requests: reqs, Endpoints: eps, Versions: vers}
 	if d := dq - r.storedQueueDrops; d != 0 {
 		b.Counters = append(b.Counters, store.Counter{Service: r.opts.Service, Instance: r.opts.Instance, Name: store.CounterDroppedQueueFull, Value: d})
@@ -205,7 +212,6 @@ func (r *Recorder) writeOne(ctx context.Context, reqs []store.Request) error {
 	}
 	r.storedQueueDrops, r.storedStoreDrops = dq, ds
 	r.nextTry = time.Time{}
-	r.written.Add(int64(len(reqs)))
 	r.batches.Add(1)
 	if r.failures > 0 {
 		r.log.Info("dashboard: writing to the database works again",

@@ -111,7 +111,9 @@ func (f *fixture) start(settings map[string]string) {
 			f.levels[name] = level
 			return nil
 		},
-		Stats:      func() RecorderStats { return RecorderStats{Written: 4242, DroppedQueue: 7, LastError: "disk <full>"} },
+		Stats: func() RecorderStats {
+			return RecorderStats{Written: 4242, InFlight: 542, DroppedQueue: 7, LastError: "disk <full>"}
+		},
 		Logger:     slog.New(slog.NewTextHandler(f.logs, nil)),
 		Now:        f.clock,
 		Standalone: f.standalone,

@@ -277,7 +277,7 @@ func TestSettingsShowNoSecret(t *testing.T) {
 			t.Errorf("the settings page shows a secret %q", secret)
 		}
 	}
-	for _, want := range []string{"4\u202f242", "disk &lt;full&gt;", "APP_VERSION", "v9", "code", "default"} {
+	for _, want := range []string{"4\u202f242", `Being batched</div><div class="value">542<`, "disk &lt;full&gt;", "APP_VERSION", "v9", "code", "default"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the settings page lacks %q", want)
 		}

@@ -36,7 +36,8 @@ import (
 // RecorderStats is the recorder's health as the settings page shows it.
 type RecorderStats struct {
 	Queued       int   // samples waiting to be written
-	Backlog      int   // rows held in memory while the database fails
+	InFlight     int   // rows being gathered into the next batch
+	Backlog      int   // rows handed to the database: the batch being written, and those held while it fails
 	Written      int64 // rows written since start
 	DroppedQueue int64 // samples dropped because the queue was full
 	DroppedStore int64 // samples dropped because the database kept failing
