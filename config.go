@@ -11,7 +11,7 @@ import (
 
 // Config configures a Dashboard. The zero value is valid: every field left
 // at its zero value keeps the value from, in order of precedence, the
-// environment (DASHBOARD_<KEY>), the INI file, or the default. The README
+// environment (DASHBOARD_<KEY>), the INI file, or the default. docs/configuration.md
 // lists every key with its default.
 type Config struct {
 	// ConfigFile is an INI file to read. "" reads the file named by the

@@ -358,7 +358,7 @@ var pageEndpoints = []string{"GET /books/{id}", "GET /search"}
 // logging out, and no error of any kind in the browser.
 //
 // GMD_SCREENSHOTS=dir keeps the screenshots there, a relative dir being
-// under the repository's root (docs/screenshots is the README's set),
+// under the repository's root (docs/screenshots is the set docs/pages.md shows),
 // replacing the numbered screenshots of an earlier run; otherwise they go
 // to a temporary directory. Without
 // Chromium the test skips, unless GMD_REQUIRE_BROWSER=1 (as in CI).

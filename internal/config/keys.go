@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Key describes one setting, for the README and the settings page.
+// Key describes one setting, for docs/configuration.md and the settings page.
 type Key struct {
 	Name string // INI name, e.g. "MONITOR_LEVEL"; the environment variable is "DASHBOARD_" + Name
 	// Default is the value used when nothing sets the key. When it depends on the machine it is

@@ -2,7 +2,7 @@ package config
 
 import "strings"
 
-// MarkdownTable renders Keys() for the README, so the documentation is generated from the same
+// MarkdownTable renders Keys() for docs/configuration.md, so the documentation is generated from the same
 // table the code reads and cannot drift from it.
 func MarkdownTable() string {
 	var b strings.Builder
