@@ -15,19 +15,17 @@ import (
 // not reachable yet: then that happens when the store connects (onReady),
 // and the pages answer 503 until it does.
 func (d *Dashboard) startUI() error {
-	ci := d.ciHandlers()
 	ui, err := web.New(web.Options{
 		Config: d.cfg, Store: d.store, Link: d.link, Logger: d.log,
 		Version: d.version, VersionSource: string(d.versionSource),
 		Endpoints: d.Endpoints, Level: d.Level, SetLevel: d.SetLevel,
 		Stats:    func() web.RecorderStats { return web.RecorderStats(d.Stats()) },
 		ClientIP: func(r *http.Request) string { return measure.ClientIP(r, d.trusted) },
-		CI:       ci,
 	})
 	if err != nil {
 		return err
 	}
-	d.ui = d.ciRoutes(ui, ci)
+	d.ui = ui
 	d.webUI.Store(ui)
 	if err := ui.Init(context.Background()); err != nil && !errors.Is(err, store.ErrNotReady) {
 		return err

@@ -3,7 +3,6 @@ package ciupload
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -41,30 +41,23 @@ type Answer struct {
 	Benchmarks int    `json:"benchmarks"`
 }
 
-// Problem is the JSON body of a refused upload.
-type Problem struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"` // the JSON path of the bad field
-}
+// Problem is the JSON body of a refused upload; Field is the JSON path of
+// the bad field.
+type Problem = reply.Problem
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, Problem{Error: "use POST to upload"})
+		reply.JSON(w, http.StatusMethodNotAllowed, Problem{Error: "use POST to upload"})
 		return
 	}
-	if h.Token == "" {
-		writeJSON(w, http.StatusForbidden, Problem{Error: "uploads are disabled: this dashboard has no SECURITY_TOKEN; set one (at least 16 characters) to accept gmd upload"})
-		return
-	}
-	if !Authorized(r, h.Token) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="gmd upload"`)
-		writeJSON(w, http.StatusUnauthorized, Problem{Error: "missing or wrong token: send Authorization: Bearer <SECURITY_TOKEN>"})
+	if err := TokenError(w, r, h.Token); err != nil {
+		reply.JSONError(w, err)
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			writeJSON(w, http.StatusUnsupportedMediaType, Problem{Error: fmt.Sprintf("Content-Type %q: send application/json", ct)})
+			reply.JSON(w, http.StatusUnsupportedMediaType, Problem{Error: fmt.Sprintf("Content-Type %q: send application/json", ct)})
 			return
 		}
 	}
@@ -76,21 +69,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeJSON(w, http.StatusBadRequest, Problem{Error: fmt.Sprintf("upload larger than %d bytes; send fewer results per run", lim.Bytes)})
+			reply.JSON(w, http.StatusBadRequest, Problem{Error: fmt.Sprintf("upload larger than %d bytes; send fewer results per run", lim.Bytes)})
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, Problem{Error: "reading the upload: " + err.Error()})
+		reply.JSON(w, http.StatusBadRequest, Problem{Error: "reading the upload: " + err.Error()})
 		return
 	}
 	p, err := Decode(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, Problem{Error: err.Error()})
+		reply.JSON(w, http.StatusBadRequest, Problem{Error: err.Error()})
 		return
 	}
 	if err := p.Validate(lim); err != nil {
 		var fe *FieldError
 		errors.As(err, &fe)
-		writeJSON(w, http.StatusBadRequest, Problem{Error: err.Error(), Field: fe.Field})
+		reply.JSON(w, http.StatusBadRequest, Problem{Error: err.Error(), Field: fe.Field})
 		return
 	}
 	now := time.Now
@@ -101,18 +94,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	created, err := h.Store.SaveCIRun(r.Context(), run)
 	switch {
 	case errors.Is(err, store.ErrRunConflict):
-		writeJSON(w, http.StatusConflict, Problem{Error: fmt.Sprintf("run_id %q was stored before with other results; give this run its own run_id", run.RunID), Field: "run_id"})
+		reply.JSON(w, http.StatusConflict, Problem{Error: fmt.Sprintf("run_id %q was stored before with other results; give this run its own run_id", run.RunID), Field: "run_id"})
 		return
 	case err != nil:
 		h.logger().Error("dashboard: storing an upload failed", "run_id", run.RunID, "version", run.Version, "err", err)
-		writeJSON(w, http.StatusInternalServerError, Problem{Error: "storing the run failed; see the service's log"})
+		reply.JSON(w, http.StatusInternalServerError, Problem{Error: "storing the run failed; see the service's log"})
 		return
 	}
 	status := http.StatusCreated
 	if !created {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, Answer{Run: run.ID, RunID: run.RunID, Version: run.Version, Created: created,
+	reply.JSON(w, status, Answer{Run: run.ID, RunID: run.RunID, Version: run.Version, Created: created,
 		Tests: run.Counts.Tests, Failed: run.Counts.Failed, Benchmarks: run.Counts.Benchmarks})
 }
 
@@ -140,10 +133,16 @@ func Authorized(r *http.Request, token string) bool {
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+// TokenError is nil when r may upload with token: it carries
+// "Authorization: Bearer <token>". Otherwise it is the answer: 403 while
+// uploads are disabled (no token), else 401 with a Bearer challenge.
+func TokenError(w http.ResponseWriter, r *http.Request, token string) *reply.Error {
+	if token == "" {
+		return reply.Errorf(http.StatusForbidden, "uploads are disabled: this dashboard has no SECURITY_TOKEN; set one (at least 16 characters) to accept gmd upload")
+	}
+	if !Authorized(r, token) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gmd upload"`)
+		return reply.Errorf(http.StatusUnauthorized, "missing or wrong token: send Authorization: Bearer <SECURITY_TOKEN>")
+	}
+	return nil
 }

@@ -2,12 +2,12 @@ package ciweb
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -47,7 +47,7 @@ var basePages = template.Must(template.New("").Funcs(template.FuncMap{
 	"pct":    pct,
 	"pvalue": pvalue,
 	"query":  query,
-	"keep":   func() url.Values { return nil }, // the Keep of the Handlers that render
+	"keep":   func() url.Values { return nil }, // the Keep of the Pages that render
 	"short":  shortName,
 	"itoa":   strconv.Itoa,
 	"lower":  strings.ToLower,
@@ -64,7 +64,7 @@ var basePages = template.Must(template.New("").Funcs(template.FuncMap{
 
 var pages = template.Must(basePages.Clone())
 
-func (h *Handlers) render(name string, data any) (template.HTML, error) {
+func (h *Pages) render(name string, data any) (template.HTML, error) {
 	t := pages
 	if len(h.Keep) > 0 {
 		// Links and forms carry Keep: a copy of the templates whose
@@ -85,7 +85,7 @@ func (h *Handlers) render(name string, data any) (template.HTML, error) {
 	return template.HTML(b.String()), nil // produced by html/template: escaped
 }
 
-func (h *Handlers) boxes(title, unit string, vb []report.VersionBox) template.HTML {
+func (h *Pages) boxes(title, unit string, vb []report.VersionBox) template.HTML {
 	if len(vb) == 0 {
 		return ""
 	}
@@ -143,9 +143,9 @@ func queryKeeping(keep url.Values, kv ...string) template.URL {
 }
 
 // ReportPage is the version report with its pair picker.
-func (h *Handlers) ReportPage(r *http.Request) (Page, error) {
-	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	rep, err := report.Compare(r.Context(), h.Store, h.Service, from, to, h.Options)
+func (h *Pages) ReportPage(ctx context.Context, q url.Values) (Page, error) {
+	from, to := q.Get("from"), q.Get("to")
+	rep, err := report.Compare(ctx, h.Store, h.Service, from, to, h.Options)
 	if errors.Is(err, report.ErrUnknownVersion) {
 		return Page{}, &BadRequest{err.Error()}
 	}
@@ -173,8 +173,7 @@ type testsData struct {
 
 // TestsPage lists the slowest tests of a version and the tests whose time
 // changed most between the last two versions.
-func (h *Handlers) TestsPage(r *http.Request) (Page, error) {
-	ctx := r.Context()
+func (h *Pages) TestsPage(ctx context.Context, q url.Values) (Page, error) {
 	vs, err := h.Store.CIVersions(ctx, h.Service)
 	if err != nil {
 		return Page{}, err
@@ -183,7 +182,7 @@ func (h *Handlers) TestsPage(r *http.Request) (Page, error) {
 	for i := len(vs) - 1; i >= 0; i-- {
 		d.Versions = append(d.Versions, vs[i].Name)
 	}
-	version := r.URL.Query().Get("version")
+	version := q.Get("version")
 	if version != "" && !contains(d.Versions, version) {
 		return Page{}, &BadRequest{fmt.Sprintf("no CI runs of version %q", version)}
 	}
@@ -238,13 +237,12 @@ type seriesData struct {
 }
 
 // TestPage shows one test's duration in every version.
-func (h *Handlers) TestPage(r *http.Request) (Page, error) {
-	q := r.URL.Query()
+func (h *Pages) TestPage(ctx context.Context, q url.Values) (Page, error) {
 	pkg, name := q.Get("package"), q.Get("name")
 	if name == "" {
 		return Page{}, &BadRequest{"which test? give name (and package)"}
 	}
-	s, err := report.TestHistory(r.Context(), h.Store, h.Service, pkg, name)
+	s, err := report.TestHistory(ctx, h.Store, h.Service, pkg, name)
 	if err != nil {
 		return Page{}, err
 	}
@@ -262,8 +260,8 @@ type benchmarksData struct {
 }
 
 // BenchmarksPage lists every benchmark with its newest ns/op.
-func (h *Handlers) BenchmarksPage(r *http.Request) (Page, error) {
-	bs, err := report.Benchmarks(r.Context(), h.Store, h.Service)
+func (h *Pages) BenchmarksPage(ctx context.Context, _ url.Values) (Page, error) {
+	bs, err := report.Benchmarks(ctx, h.Store, h.Service)
 	if err != nil {
 		return Page{}, err
 	}
@@ -272,8 +270,7 @@ func (h *Handlers) BenchmarksPage(r *http.Request) (Page, error) {
 }
 
 // BenchmarkPage shows every metric of one benchmark in every version.
-func (h *Handlers) BenchmarkPage(r *http.Request) (Page, error) {
-	q := r.URL.Query()
+func (h *Pages) BenchmarkPage(ctx context.Context, q url.Values) (Page, error) {
 	pkg, name := q.Get("package"), q.Get("name")
 	procs := 1
 	if p := q.Get("procs"); p != "" {
@@ -286,7 +283,7 @@ func (h *Handlers) BenchmarkPage(r *http.Request) (Page, error) {
 	if name == "" {
 		return Page{}, &BadRequest{"which benchmark? give name, package and procs"}
 	}
-	ss, err := report.BenchmarkHistory(r.Context(), h.Store, h.Service, pkg, name, procs)
+	ss, err := report.BenchmarkHistory(ctx, h.Store, h.Service, pkg, name, procs)
 	if err != nil {
 		return Page{}, err
 	}
@@ -317,35 +314,4 @@ func shortName(pkg string) string {
 		return pkg
 	}
 	return "…/" + strings.Join(parts[len(parts)-2:], "/")
-}
-
-// Layout frames a page's content in the UI's layout and writes it.
-type Layout func(w http.ResponseWriter, r *http.Request, p Page)
-
-// Serve turns a page function into a handler of GET requests: a
-// BadRequest is a 400 with its message, ErrNotFound a 404, any other
-// error a 500 whose cause is logged, not shown.
-func (h *Handlers) Serve(page func(*http.Request) (Page, error), layout Layout) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "use GET", http.StatusMethodNotAllowed)
-			return
-		}
-		p, err := page(r)
-		var bad *BadRequest
-		switch {
-		case errors.As(err, &bad):
-			http.Error(w, bad.Msg, http.StatusBadRequest)
-			return
-		case errors.Is(err, ErrNotFound):
-			http.Error(w, "no results for this name", http.StatusNotFound)
-			return
-		case err != nil:
-			h.logger().Error("dashboard: page failed", "path", r.URL.Path, "err", err)
-			http.Error(w, "this page failed; see the service's log", http.StatusInternalServerError)
-			return
-		}
-		layout(w, r, p)
-	})
 }

@@ -2,10 +2,12 @@ package ciweb
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,26 @@ func (fakeCharts) Boxes(title, unit string, boxes []report.VersionBox) template.
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// serve answers GET requests with a page as internal/web does: a
+// BadRequest is a 400 with its message, ErrNotFound a 404, and the page
+// in a plain layout.
+func serve(page func(context.Context, url.Values) (Page, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := page(r.Context(), r.URL.Query())
+		var bad *BadRequest
+		switch {
+		case errors.As(err, &bad):
+			http.Error(w, bad.Msg, http.StatusBadRequest)
+		case errors.Is(err, ErrNotFound):
+			http.Error(w, "no results for this name", http.StatusNotFound)
+		case err != nil:
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		default:
+			plainLayout(w, r, p)
+		}
+	})
 }
 
 func plainLayout(w http.ResponseWriter, r *http.Request, p Page) {
@@ -52,13 +74,13 @@ func pageStore(t *testing.T) store.Store {
 }
 
 func TestPages(t *testing.T) {
-	h := &Handlers{Store: pageStore(t), Service: "svc", Charts: fakeCharts{}}
+	h := &Pages{Store: pageStore(t), Service: "svc", Charts: fakeCharts{}}
 	mux := http.NewServeMux()
-	mux.Handle("/d/report", h.Serve(h.ReportPage, plainLayout))
-	mux.Handle("/d/tests", h.Serve(h.TestsPage, plainLayout))
-	mux.Handle("/d/test", h.Serve(h.TestPage, plainLayout))
-	mux.Handle("/d/benchmarks", h.Serve(h.BenchmarksPage, plainLayout))
-	mux.Handle("/d/benchmark", h.Serve(h.BenchmarkPage, plainLayout))
+	mux.Handle("/d/report", serve(h.ReportPage))
+	mux.Handle("/d/tests", serve(h.TestsPage))
+	mux.Handle("/d/test", serve(h.TestPage))
+	mux.Handle("/d/benchmarks", serve(h.BenchmarksPage))
+	mux.Handle("/d/benchmark", serve(h.BenchmarkPage))
 	cases := []struct {
 		name   string
 		path   string
@@ -105,20 +127,15 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "TestX/&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Error("the hostile test name is not shown escaped")
 	}
-	rec = httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest("POST", "/d/tests", nil))
-	if rec.Code != 405 {
-		t.Errorf("POST to a page: %d", rec.Code)
-	}
 }
 
 func TestEmptyPages(t *testing.T) {
 	s := seeded(t)
-	h := &Handlers{Store: s, Service: "other"}
-	for path, page := range map[string]func(*http.Request) (Page, error){
+	h := &Pages{Store: s, Service: "other"}
+	for path, page := range map[string]func(context.Context, url.Values) (Page, error){
 		"/tests": h.TestsPage, "/benchmarks": h.BenchmarksPage, "/report": h.ReportPage,
 	} {
-		p, err := page(httptest.NewRequest("GET", path, nil))
+		p, err := page(context.Background(), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -131,8 +148,8 @@ func TestEmptyPages(t *testing.T) {
 // TestRealCharts: without a stand-in, pages draw box plots with the chart
 // package, one box per version.
 func TestRealCharts(t *testing.T) {
-	h := &Handlers{Store: pageStore(t), Service: "svc"}
-	p, err := h.TestPage(httptest.NewRequest("GET", "/test?package=example.com/x/y/z&name=TestSlow", nil))
+	h := &Pages{Store: pageStore(t), Service: "svc"}
+	p, err := h.TestPage(context.Background(), url.Values{"package": {"example.com/x/y/z"}, "name": {"TestSlow"}})
 	if err != nil {
 		t.Fatal(err)
 	}

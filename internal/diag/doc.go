@@ -2,5 +2,5 @@
 // models the pages and the JSON API show (outliers against their
 // endpoint's average with stacks folded for reading, panic groups with
 // server errors, merged profiles as call trees and tables, version
-// comparisons), and the JSON handlers. It reads through store only.
+// comparisons). It reads through store only; internal/web serves them.
 package diag

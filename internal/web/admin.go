@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -133,13 +135,13 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *login) error
 	if p := checkUserName(name); p != "" {
 		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
 	}
-	if role != roleAdmin && role != roleGuest {
+	if role != auth.RoleAdmin && role != auth.RoleGuest {
 		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: "Choose the role admin or guest."})
 	}
-	if p := checkNewPassword(pw); p != "" {
+	if p := auth.PasswordProblem(pw); p != "" {
 		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
 	}
-	h, err := s.hasher.hash(r.Context(), pw)
+	h, err := s.auth.Hash(r.Context(), pw)
 	if err != nil {
 		return err
 	}
@@ -176,7 +178,7 @@ func (s *Server) otherAdmins(r *http.Request, name string) (int, error) {
 	users, err := s.store.Users(r.Context())
 	n := 0
 	for _, x := range users {
-		if x.Role == roleAdmin && x.Name != name {
+		if x.Role == auth.RoleAdmin && x.Name != name {
 			n++
 		}
 	}
@@ -187,7 +189,7 @@ func (s *Server) targetUser(r *http.Request) (store.User, error) {
 	name := r.PostForm.Get("username")
 	t, err := s.store.User(r.Context(), name)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, errorf(http.StatusNotFound, "no user named %q", clipParam(name))
+		return t, reply.Errorf(http.StatusNotFound, "no user named %q", clipParam(name))
 	}
 	return t, err
 }
@@ -198,10 +200,10 @@ func (s *Server) setRole(w http.ResponseWriter, r *http.Request, u *login) error
 		return err
 	}
 	role := r.PostForm.Get("role")
-	if role != roleAdmin && role != roleGuest {
-		return errorf(http.StatusBadRequest, "parameter role: want admin or guest")
+	if role != auth.RoleAdmin && role != auth.RoleGuest {
+		return reply.Errorf(http.StatusBadRequest, "parameter role: want admin or guest")
 	}
-	if role == roleGuest && t.Role == roleAdmin {
+	if role == auth.RoleGuest && t.Role == auth.RoleAdmin {
 		if n, err := s.otherAdmins(r, t.Name); err != nil {
 			return err
 		} else if n == 0 {
@@ -222,7 +224,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, u *login)
 		return err
 	}
 	pw := r.PostForm.Get("password")
-	if p := checkNewPassword(pw); p != "" {
+	if p := auth.PasswordProblem(pw); p != "" {
 		return s.showUsers(w, r, u, http.StatusBadRequest, note{Problem: p})
 	}
 	if err := s.setPassword(r, &t, pw); err != nil {
@@ -230,7 +232,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, u *login)
 	}
 	except := ""
 	if t.Name == u.Name {
-		except = u.session
+		except = u.Session
 	}
 	if err := s.store.DeleteUserSessions(r.Context(), t.Name, except); err != nil {
 		return err
@@ -242,7 +244,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, u *login)
 // setPassword stores a new password chosen in the UI. The seed is kept,
 // so a restart with the same configuration does not undo it.
 func (s *Server) setPassword(r *http.Request, t *store.User, pw string) error {
-	h, err := s.hasher.hash(r.Context(), pw)
+	h, err := s.auth.Hash(r.Context(), pw)
 	if err != nil {
 		return err
 	}
@@ -255,7 +257,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, u *login) er
 	if err != nil {
 		return err
 	}
-	if t.Role == roleAdmin {
+	if t.Role == auth.RoleAdmin {
 		if n, err := s.otherAdmins(r, t.Name); err != nil {
 			return err
 		} else if n == 0 {
@@ -267,7 +269,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, u *login) er
 	}
 	s.log.Info("dashboard: user removed", "user", t.Name, "by", u.Name)
 	if t.Name == u.Name {
-		http.SetCookie(w, s.sessionCookie(r, "", -1))
+		http.SetCookie(w, s.auth.Cookie(r, auth.CookieName, "", -1))
 		http.Redirect(w, r, s.link+"/login", http.StatusSeeOther)
 		return nil
 	}
@@ -297,15 +299,15 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u *login, s
 func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, u *login) error {
 	f := r.PostForm
 	cur, pw, again := f.Get("current"), f.Get("password"), f.Get("again")
-	if p := checkNewPassword(pw); p != "" {
+	if p := auth.PasswordProblem(pw); p != "" {
 		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: p})
 	}
 	if pw != again {
 		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: "The two new passwords differ."})
 	}
-	me, ok, err := s.checkPassword(r.Context(), s.clientIP(r), u.Name, cur)
-	if he, limited := err.(*httpError); limited {
-		return s.showAccount(w, r, u, he.status, note{Problem: he.msg})
+	me, ok, err := s.auth.CheckPassword(r.Context(), s.clientIP(r), u.Name, cur)
+	if he, limited := err.(*reply.Error); limited {
+		return s.showAccount(w, r, u, he.Status, note{Problem: he.Msg})
 	}
 	if err != nil {
 		return err
@@ -316,7 +318,7 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, u *lo
 	if err := s.setPassword(r, &me, pw); err != nil {
 		return err
 	}
-	if err := s.store.DeleteUserSessions(r.Context(), u.Name, u.session); err != nil {
+	if err := s.store.DeleteUserSessions(r.Context(), u.Name, u.Session); err != nil {
 		return err
 	}
 	s.log.Info("dashboard: password changed", "user", u.Name)

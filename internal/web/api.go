@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 )
 
 // apiTime is a time in the API: RFC 3339 in UTC with milliseconds, null
@@ -66,7 +67,7 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) 
 		out = append(out, apiEndpoint{Name: row.Name, Methods: methods, Level: row.Level, Hits: row.Hits, Errors: row.Errors,
 			LastRequested: apiTime(row.LastRequested), MedianMS: roundMs(row.MedianMs), P95MS: roundMs(row.P95Ms)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	reply.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -74,7 +75,7 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request, _ *login) 
 // "service" for another service than the default (or ?service=).
 func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return errorf(http.StatusUnsupportedMediaType, "send the body as application/json: {\"endpoint\": NAME, \"level\": N}")
+		return reply.Errorf(http.StatusUnsupportedMediaType, "send the body as application/json: {\"endpoint\": NAME, \"level\": N}")
 	}
 	var body struct {
 		Service  *string `json:"service"`
@@ -84,16 +85,16 @@ func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) e
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {
-		return errorf(http.StatusBadRequest, "bad JSON body: %s", jsonProblem(err))
+		return reply.Errorf(http.StatusBadRequest, "bad JSON body: %s", jsonProblem(err))
 	}
 	if dec.Decode(&struct{}{}) != io.EOF {
-		return errorf(http.StatusBadRequest, "bad JSON body: more than one value")
+		return reply.Errorf(http.StatusBadRequest, "bad JSON body: more than one value")
 	}
 	if body.Endpoint == nil {
-		return errorf(http.StatusBadRequest, "parameter endpoint: missing")
+		return reply.Errorf(http.StatusBadRequest, "parameter endpoint: missing")
 	}
 	if body.Level == nil {
-		return errorf(http.StatusBadRequest, "parameter level: missing (want 0, 1, 2 or 3)")
+		return reply.Errorf(http.StatusBadRequest, "parameter level: missing (want 0, 1, 2 or 3)")
 	}
 	sv := s.shownOf(r)
 	if body.Service != nil {
@@ -105,7 +106,7 @@ func (s *Server) apiSetLevel(w http.ResponseWriter, r *http.Request, u *login) e
 	if err := s.setLevel(r, u, sv, *body.Endpoint, *body.Level); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": sv.Name, "endpoint": *body.Endpoint, "level": *body.Level})
+	reply.JSON(w, http.StatusOK, map[string]any{"service": sv.Name, "endpoint": *body.Endpoint, "level": *body.Level})
 	return nil
 }
 
@@ -140,7 +141,7 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request, _ *login) e
 			MedianMS: roundMs(v.MedianMs), P95MS: roundMs(v.P95Ms)})
 	}
 	newestFirst(out)
-	writeJSON(w, http.StatusOK, out)
+	reply.JSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -181,6 +182,6 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request, _ *login) e
 		}
 		out = append(out, a)
 	}
-	writeJSON(w, http.StatusOK, out)
+	reply.JSON(w, http.StatusOK, out)
 	return nil
 }

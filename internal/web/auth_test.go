@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 )
 
 // every route under the link, with the role it needs.
@@ -110,7 +112,7 @@ func TestGuestReadsButChangesNothing(t *testing.T) {
 	if lv := f.levels["GET /a"]; lv != 1 {
 		t.Errorf("a guest changed the level to %d", lv)
 	}
-	if u, _ := f.store.User(t.Context(), "admin"); u.Role != roleAdmin {
+	if u, _ := f.store.User(t.Context(), "admin"); u.Role != auth.RoleAdmin {
 		t.Error("a guest changed the admin's role")
 	}
 	// The menu offers a guest only what it may open.
@@ -240,14 +242,14 @@ func TestSessionCookie(t *testing.T) {
 	f := newFixture(t, nil)
 	r := f.client().post("/dashboard/login", url.Values{"username": {"admin"}, "password": {adminPW}})
 	wantStatus(t, r, http.StatusSeeOther)
-	c := cookie(r, cookieName)
+	c := cookie(r, auth.CookieName)
 	if c == nil {
 		t.Fatal("no session cookie")
 	}
 	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/dashboard/" || c.Secure {
 		t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/dashboard/, not Secure over plain HTTP", c)
 	}
-	if c.MaxAge <= 0 || c.MaxAge > int(sessionLifetime/time.Second) {
+	if c.MaxAge <= 0 || c.MaxAge > int(auth.SessionLifetime/time.Second) {
 		t.Errorf("cookie Max-Age %d, want at most the session lifetime", c.MaxAge)
 	}
 	// Under TLS the cookie is Secure.
@@ -262,7 +264,7 @@ func TestSessionCookie(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if sc := cookie(response{Response: resp}, cookieName); sc == nil || !sc.Secure {
+	if sc := cookie(response{Response: resp}, auth.CookieName); sc == nil || !sc.Secure {
 		t.Errorf("cookie over TLS %+v: want Secure", sc)
 	}
 	// Behind a trusted proxy that terminates TLS, X-Forwarded-Proto
@@ -280,7 +282,7 @@ func TestSessionCookie(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, map[string]string{"TRUSTED_PROXIES": tc.trusted})
 			r := f.client().post("/dashboard/login", url.Values{"username": {"admin"}, "password": {adminPW}}, "X-Forwarded-Proto", tc.proto)
-			if c := cookie(r, cookieName); c == nil || c.Secure != tc.secure {
+			if c := cookie(r, auth.CookieName); c == nil || c.Secure != tc.secure {
 				t.Errorf("cookie %+v: want Secure=%v", c, tc.secure)
 			}
 		})
@@ -304,12 +306,12 @@ func TestForgedAndExpiredCookiesAreRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := f.client()
-			wantStatus(t, c.get("/dashboard/", "Cookie", cookieName+"="+v), http.StatusSeeOther)
+			wantStatus(t, c.get("/dashboard/", "Cookie", auth.CookieName+"="+v), http.StatusSeeOther)
 		})
 	}
-	wantStatus(t, f.client().get("/dashboard/", "Cookie", cookieName+"="+value), http.StatusOK)
-	f.advance(sessionLifetime + time.Second)
-	wantStatus(t, f.client().get("/dashboard/", "Cookie", cookieName+"="+value), http.StatusSeeOther)
+	wantStatus(t, f.client().get("/dashboard/", "Cookie", auth.CookieName+"="+value), http.StatusOK)
+	f.advance(auth.SessionLifetime + time.Second)
+	wantStatus(t, f.client().get("/dashboard/", "Cookie", auth.CookieName+"="+value), http.StatusSeeOther)
 }
 
 func TestLogoutEndsTheSession(t *testing.T) {
@@ -320,12 +322,12 @@ func TestLogoutEndsTheSession(t *testing.T) {
 	other := f.login("admin", adminPW)
 	r := a.post("/dashboard/logout", a.form())
 	wantStatus(t, r, http.StatusSeeOther)
-	if c := cookie(r, cookieName); c == nil || c.MaxAge >= 0 {
+	if c := cookie(r, auth.CookieName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("logout did not clear the cookie: %+v", c)
 	}
 	// The old cookie, replayed, no longer works.
-	wantStatus(t, f.client().get("/dashboard/", "Cookie", cookieName+"="+value), http.StatusSeeOther)
-	wantStatus(t, f.client().get("/dashboard/api/endpoints", "Cookie", cookieName+"="+value), http.StatusUnauthorized)
+	wantStatus(t, f.client().get("/dashboard/", "Cookie", auth.CookieName+"="+value), http.StatusSeeOther)
+	wantStatus(t, f.client().get("/dashboard/api/endpoints", "Cookie", auth.CookieName+"="+value), http.StatusUnauthorized)
 	// Logging out ends this session only.
 	wantStatus(t, other.get("/dashboard/"), http.StatusOK)
 }
@@ -431,50 +433,15 @@ func TestLoginIsRateLimited(t *testing.T) {
 	}
 }
 
-func TestLimiterMemoryIsBounded(t *testing.T) {
-	l := newLimiter(3, time.Minute, 100)
-	now := time.Unix(0, 0)
-	for i := 0; i < 10000; i++ {
-		l.fail("k"+string(rune(i)), now)
-		if n := l.len(); n > 100 {
-			t.Fatalf("%d keys held, bound is 100", n)
-		}
-	}
-	l.fail("x", now)
-	l.fail("x", now)
-	l.fail("x", now)
-	if l.wait("x", now) <= 0 {
-		t.Error("a key out of tokens may try again at once")
-	}
-	if w := l.wait("x", now.Add(time.Minute)); w != 0 {
-		t.Errorf("after a refill period: wait %v, want 0", w)
-	}
-	if w := l.wait("never seen", now); w != 0 {
-		t.Errorf("an unknown key waits %v", w)
-	}
-}
-
-func TestAddrKeyGroupsIPv6By64(t *testing.T) {
-	if addrKey("2001:db8:1:2:3:4:5:6") != addrKey("2001:db8:1:2:ffff::1") {
-		t.Error("two addresses of one /64 have different keys")
-	}
-	if addrKey("2001:db8:1:3::1") == addrKey("2001:db8:1:2::1") {
-		t.Error("two /64s share a key")
-	}
-	if addrKey("::ffff:192.0.2.1") != addrKey("192.0.2.1") || addrKey("192.0.2.1") == addrKey("192.0.2.2") {
-		t.Error("IPv4 keys are wrong")
-	}
-}
-
 func TestUnknownUserCostsAHashToo(t *testing.T) {
 	f := newFixture(t, nil)
 	count := func(name, pw string) int64 {
-		before := f.srv.hasher.count.Load()
-		_, ok, err := f.srv.checkPassword(t.Context(), "192.0.2.9", name, pw)
+		before := f.srv.auth.HashesChecked()
+		_, ok, err := f.srv.auth.CheckPassword(t.Context(), "192.0.2.9", name, pw)
 		if err != nil || ok {
 			t.Fatalf("checkPassword(%q): %v, %v", name, ok, err)
 		}
-		return f.srv.hasher.count.Load() - before
+		return f.srv.auth.HashesChecked() - before
 	}
 	if unknown, wrong := count("nobody", "x"), count("admin", "x"); unknown != wrong || unknown != 1 {
 		t.Errorf("hashes computed: unknown user %d, wrong password %d; want 1 each", unknown, wrong)

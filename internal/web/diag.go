@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/diag"
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -23,14 +24,12 @@ func (s *Server) reader(r *http.Request) *diag.Reader {
 	return &diag.Reader{Store: s.store, Service: s.shownOf(r).Name}
 }
 
-func (s *Server) diagAPI(r *http.Request) *diag.API { return &diag.API{R: s.reader(r), Log: s.log} }
-
 // nameParam reads an endpoint or version name: at most store.MaxName
 // characters of valid UTF-8, "" when absent.
 func nameParam(q url.Values, key string) (string, error) {
 	v := q.Get(key)
 	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > store.MaxName {
-		return "", errorf(http.StatusBadRequest, "parameter %s: want a name of at most %d characters", key, store.MaxName)
+		return "", reply.Errorf(http.StatusBadRequest, "parameter %s: want a name of at most %d characters", key, store.MaxName)
 	}
 	return v, nil
 }
@@ -38,7 +37,7 @@ func nameParam(q url.Values, key string) (string, error) {
 // notFound turns the store's not-found into a 404 page.
 func notFound(err error, what string) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return errorf(http.StatusNotFound, "%s", what)
+		return reply.Errorf(http.StatusNotFound, "%s", what)
 	}
 	return err
 }
@@ -59,7 +58,7 @@ func (s *Server) outliersPage(w http.ResponseWriter, r *http.Request, u *login) 
 	}
 	order := q.Get("order")
 	if order != "" && order != diag.OrderNewest && order != diag.OrderSlowest {
-		return errorf(http.StatusBadRequest, "parameter order: want newest or slowest")
+		return reply.Errorf(http.StatusBadRequest, "parameter order: want newest or slowest")
 	}
 	d := outliersData{Endpoint: ep}
 	if ep != "" {
@@ -67,7 +66,7 @@ func (s *Server) outliersPage(w http.ResponseWriter, r *http.Request, u *login) 
 			return err
 		}
 		if !d.Known {
-			return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(ep))
+			return reply.Errorf(http.StatusNotFound, "no endpoint named %q", clipParam(ep))
 		}
 	}
 	if d.List, err = s.reader(r).Outliers(r.Context(), ep, order, 200); err != nil {
@@ -93,7 +92,7 @@ func (s *Server) outlierPage(w http.ResponseWriter, r *http.Request, u *login) e
 		return err
 	}
 	if id == 0 {
-		return errorf(http.StatusBadRequest, "parameter id: missing")
+		return reply.Errorf(http.StatusBadRequest, "parameter id: missing")
 	}
 	o, err := s.reader(r).Outlier(r.Context(), id)
 	if err != nil {
@@ -185,49 +184,6 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, u *login) e
 		d.CmpChart = diag.CompareChart(d.Cmp, 12)
 	}
 	return s.render(w, r, u, http.StatusOK, "profile", "Profile of "+ep, d)
-}
-
-// The JSON API of internal/diag, behind the login like every API route.
-func (s *Server) apiOutliers(w http.ResponseWriter, r *http.Request, _ *login) error {
-	if name := r.URL.Query().Get("endpoint"); name != "" {
-		if err := s.knownEndpoint(r, s.shownOf(r), name); err != nil {
-			return err
-		}
-	}
-	s.diagAPI(r).Outliers(w, r)
-	return nil
-}
-
-func (s *Server) apiOutlier(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Outlier(w, r)
-	return nil
-}
-
-func (s *Server) apiErrors(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Errors(w, r)
-	return nil
-}
-
-func (s *Server) apiProfiles(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Profiles(w, r)
-	return nil
-}
-
-func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Profile(w, r)
-	return nil
-}
-
-func (s *Server) apiProfileCompare(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Compare(w, r)
-	return nil
-}
-
-// apiProfileDownload serves the .pb.gz go tool pprof opens; downloads are
-// an admin's.
-func (s *Server) apiProfileDownload(w http.ResponseWriter, r *http.Request, _ *login) error {
-	s.diagAPI(r).Download(w, r)
-	return nil
 }
 
 // shortFile keeps the last two elements of a source path.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 		format = "json"
 	}
 	if format != "json" && format != "csv" {
-		return errorf(http.StatusBadRequest, "parameter format: %q is not json or csv", clipParam(format))
+		return reply.Errorf(http.StatusBadRequest, "parameter format: %q is not json or csv", clipParam(format))
 	}
 	win, err := s.windowParams(q)
 	if err != nil {
@@ -67,7 +68,7 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 		return err
 	}
 	if limit > 0 && format != "json" {
-		return errorf(http.StatusBadRequest, "parameter limit: paging is for format=json; CSV downloads are whole")
+		return reply.Errorf(http.StatusBadRequest, "parameter limit: paging is for format=json; CSV downloads are whole")
 	}
 	sv := s.shownOf(r)
 	f := store.RequestFilter{Service: sv.Name, Endpoint: q.Get("endpoint"), Since: win.Since, Until: win.Until, AfterID: after}
@@ -181,6 +182,6 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, f store.Re
 		next := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
 		w.Header().Set("Link", "<"+next.String()+`>; rel="next"`)
 	}
-	writeJSON(w, http.StatusOK, out)
+	reply.JSON(w, http.StatusOK, out)
 	return nil
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"crypto/hmac"
 	"net/http"
-	"strings"
 )
 
 const flashCookie = "gmd_flash"
@@ -12,9 +10,7 @@ const flashCookie = "gmd_flash"
 // change. It is signed, so that a link cannot make the dashboard show a
 // message of someone else's choosing.
 func (s *Server) flash(w http.ResponseWriter, r *http.Request, msg string) {
-	v := b64.EncodeToString([]byte(msg))
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v + "." + b64.EncodeToString(s.keys.mac("flash", v)),
-		Path: s.link + "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
+	http.SetCookie(w, s.auth.Cookie(r, flashCookie, s.auth.Seal("flash", msg), 60))
 }
 
 // takeFlash returns the message flash kept, and clears it.
@@ -23,16 +19,10 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) note {
 	if err != nil {
 		return note{}
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: s.link + "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
-	v, sig, ok := strings.Cut(c.Value, ".")
-	mac, err := b64.DecodeString(sig)
-	if !ok || err != nil || !hmac.Equal(mac, s.keys.mac("flash", v)) {
+	http.SetCookie(w, s.auth.Cookie(r, flashCookie, "", -1))
+	msg, ok := s.auth.Open("flash", c.Value)
+	if !ok {
 		return note{}
 	}
-	msg, err := b64.DecodeString(v)
-	if err != nil {
-		return note{}
-	}
-	return note{Notice: string(msg)}
+	return note{Notice: msg}
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -24,7 +25,7 @@ import (
 )
 
 // cheap hashing keeps the tests fast; the parameters are still argon2id.
-var testHash = hashParams{memory: 64, time: 1, threads: 1}
+var testHash = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 const (
 	adminPW = "admin-password-1"

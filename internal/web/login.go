@@ -2,7 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 )
 
 type loginForm struct {
@@ -14,7 +15,7 @@ func (f loginForm) notice() (string, string) { return "", f.problem }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, _ *login) error {
 	next := safeNext(s.link, r.URL.Query().Get("next"))
-	if u, err := s.cookieLogin(r); err == nil && u != nil {
+	if u, err := s.auth.Session(r); err == nil && u != nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
@@ -24,10 +25,10 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, _ *login) err
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *login) error {
 	name, pw := r.PostForm.Get("username"), r.PostForm.Get("password")
 	next := safeNext(s.link, r.PostForm.Get("next"))
-	u, ok, err := s.checkPassword(r.Context(), s.clientIP(r), name, pw)
-	if he, limited := err.(*httpError); limited {
-		w.Header().Set("Retry-After", strconv.Itoa(he.retry))
-		return s.render(w, r, nil, he.status, "login", "Log in", loginForm{Next: next, Username: name, problem: he.msg})
+	u, ok, err := s.auth.CheckPassword(r.Context(), s.clientIP(r), name, pw)
+	if he, limited := err.(*reply.Error); limited {
+		he.Headers(w.Header())
+		return s.render(w, r, nil, he.Status, "login", "Log in", loginForm{Next: next, Username: name, problem: he.Msg})
 	}
 	if err != nil {
 		return err
@@ -37,10 +38,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *login) e
 			loginForm{Next: next, Username: name, problem: "Wrong user name or password."})
 	}
 	// A session the browser had before (perhaps planted) ends here.
-	if old, _ := s.cookieLogin(r); old != nil {
-		s.store.DeleteSession(r.Context(), old.session)
+	if old, _ := s.auth.Session(r); old != nil {
+		s.store.DeleteSession(r.Context(), old.Session)
 	}
-	if _, err := s.startSession(w, r, u.Name); err != nil {
+	if _, err := s.auth.StartSession(w, r, u.Name); err != nil {
 		return err
 	}
 	s.log.Info("dashboard: login", "user", u.Name, "ip", s.clientIP(r))
@@ -49,14 +50,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *login) e
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, u *login) error {
-	if u.session != "" {
-		if err := s.store.DeleteSession(r.Context(), u.session); err != nil {
-			return err
-		}
+	if err := s.auth.EndSession(w, r, u); err != nil {
+		return err
 	}
-	http.SetCookie(w, s.sessionCookie(r, "", -1))
-	if u.basic {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "Basic credentials hold no session"})
+	if u.Basic {
+		reply.JSON(w, http.StatusOK, map[string]string{"status": "Basic credentials hold no session"})
 		return nil
 	}
 	http.Redirect(w, r, s.link+"/login", http.StatusSeeOther)

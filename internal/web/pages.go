@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -98,7 +99,7 @@ func (s *Server) setLevel(r *http.Request, u *login, sv *shown, name string, lev
 		return err
 	}
 	if level < store.LevelOff || level > store.MaxLevel {
-		return errorf(http.StatusBadRequest, "parameter level: want 0, 1, 2 or 3")
+		return reply.Errorf(http.StatusBadRequest, "parameter level: want 0, 1, 2 or 3")
 	}
 	var err error
 	if _, running := s.opts.Level(name); sv.Own && running {
@@ -150,7 +151,7 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		// but its name and level.
 		p = &query.EndpointPage{Endpoint: store.Endpoint{Service: sv.Name, Name: name}}
 	case errors.Is(err, store.ErrNotFound) || name == "":
-		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+		return reply.Errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	case err != nil:
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 )
 
 // parseTime reads a time parameter: RFC 3339 ("2026-03-04T10:00:00Z"),
@@ -45,7 +46,7 @@ func timeParam(q url.Values, name string, loc *time.Location) (time.Time, error)
 	}
 	t, ok := parseTime(v, loc)
 	if !ok {
-		return t, errorf(http.StatusBadRequest, "parameter %s: %q is not a time (want RFC 3339 such as 2026-03-04T10:00:00Z, or Unix seconds)", name, clipParam(v))
+		return t, reply.Errorf(http.StatusBadRequest, "parameter %s: %q is not a time (want RFC 3339 such as 2026-03-04T10:00:00Z, or Unix seconds)", name, clipParam(v))
 	}
 	return t, nil
 }
@@ -61,7 +62,7 @@ func (s *Server) windowParams(q url.Values) (query.Window, error) {
 		return w, err
 	}
 	if !w.Since.IsZero() && !w.Until.IsZero() && !w.Until.After(w.Since) {
-		return w, errorf(http.StatusBadRequest, "parameter until: must be after since")
+		return w, reply.Errorf(http.StatusBadRequest, "parameter until: must be after since")
 	}
 	return w, nil
 }
@@ -101,7 +102,7 @@ func (s *Server) pageWindow(q url.Values, def string) (query.Window, string, err
 			return query.Window{Since: s.now().Add(-c.d)}, key, nil
 		}
 	}
-	return query.Window{}, "", errorf(http.StatusBadRequest, "parameter range: %q is not one of 24h, 7d, 30d, all", clipParam(key))
+	return query.Window{}, "", reply.Errorf(http.StatusBadRequest, "parameter range: %q is not one of 24h, 7d, 30d, all", clipParam(key))
 }
 
 // clipParam shortens a bad parameter value quoted in an error.
@@ -121,9 +122,9 @@ func intParam(q url.Values, name string, def, lo, hi int64) (int64, error) {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < lo || n > hi {
 		if hi == math.MaxInt64 {
-			return 0, errorf(http.StatusBadRequest, "parameter %s: %q is not a whole number from %d", name, clipParam(v), lo)
+			return 0, reply.Errorf(http.StatusBadRequest, "parameter %s: %q is not a whole number from %d", name, clipParam(v), lo)
 		}
-		return 0, errorf(http.StatusBadRequest, "parameter %s: %q is not a whole number from %d to %d", name, clipParam(v), lo, hi)
+		return 0, reply.Errorf(http.StatusBadRequest, "parameter %s: %q is not a whole number from %d to %d", name, clipParam(v), lo, hi)
 	}
 	return n, nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -144,8 +143,8 @@ func activeOf(r *http.Request, link string) string {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	var u *login
-	if s.inited.Load() { // the keys are set
-		u, _ = s.cookieLogin(r)
+	if s.auth.Ready() { // the keys are set
+		u, _ = s.auth.Session(r)
 	}
 	if s.render(w, r, u, status, "error", http.StatusText(status), struct {
 		Status int
@@ -154,14 +153,6 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	}{status, http.StatusText(status), msg}) != nil {
 		http.Error(w, msg, status)
 	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(true)
-	enc.Encode(v)
 }
 
 func (s *Server) funcs() template.FuncMap {

@@ -2,56 +2,96 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
 )
 
-// addRoutes lists every route under the link. Paths are relative to it.
-func (s *Server) addRoutes() {
+// Access says who may use a route.
+type Access int
+
+const (
+	// Public: anyone (the login form).
+	Public Access = iota
+	// Static: anyone, without a session or the database (the CSS and
+	// script files).
+	Static
+	// AnyUser: any logged-in user, guest or admin.
+	AnyUser
+	// AdminOnly: admins.
+	AdminOnly
+	// TokenOnly: the SECURITY_TOKEN as a bearer token, and nothing
+	// else: cookies and Basic credentials are never read (uploads).
+	TokenOnly
+	// UserOrToken: a logged-in user, or the SECURITY_TOKEN as a bearer
+	// token (the version report, which CI reads).
+	UserOrToken
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "static", "any user", "admin", "token", "user or token"}[a]
+}
+
+// Route is one line of the route table: a method ("" for any) and a path
+// under the link, who may use it, and the handler.
+type Route struct {
+	Method, Path string
+	Access       Access
+	h            handler
+}
+
+// Routes returns the route table, for tests that check every route.
+func Routes() []Route { return (*Server)(nil).routes() }
+
+// routes lists every route under the link. Paths are relative to it;
+// paths under /api/ answer in JSON. Nothing is served under the link
+// that is not on this list: ServeHTTP registers exactly these.
+func (s *Server) routes() []Route {
 	const get, post = http.MethodGet, http.MethodPost
+	return []Route{
+		{"", "/static/", Static, s.staticFile},
 
-	s.handle(get, "/login", public, s.loginPage)
-	s.handle(post, "/login", public, s.loginSubmit)
-	s.handle(post, "/logout", anyUser, s.logout)
-	s.handle(get, "/account", anyUser, s.accountPage)
-	s.handle(post, "/account/password", anyUser, s.changeOwnPassword)
+		{get, "/login", Public, s.loginPage},
+		{post, "/login", Public, s.loginSubmit},
+		{post, "/logout", AnyUser, s.logout},
+		{get, "/account", AnyUser, s.accountPage},
+		{post, "/account/password", AnyUser, s.changeOwnPassword},
 
-	s.handle(get, "/", anyUser, s.overviewPage)
-	s.handle(get, "/endpoints", anyUser, s.endpointsPage)
-	s.handle(post, "/endpoints/level", adminOnly, s.levelForm)
-	s.handle(get, "/endpoint", anyUser, s.endpointPage)
-	s.handle(get, "/versions", anyUser, s.versionsPage)
-	s.handle(get, "/export", adminOnly, s.exportPage)
-	s.handle(get, "/settings", adminOnly, s.settingsPage)
+		{get, "/", AnyUser, s.overviewPage},
+		{get, "/endpoints", AnyUser, s.endpointsPage},
+		{post, "/endpoints/level", AdminOnly, s.levelForm},
+		{get, "/endpoint", AnyUser, s.endpointPage},
+		{get, "/versions", AnyUser, s.versionsPage},
+		{get, "/export", AdminOnly, s.exportPage},
+		{get, "/settings", AdminOnly, s.settingsPage},
 
-	s.handle(get, "/users", adminOnly, s.usersPage)
-	s.handle(post, "/users/add", adminOnly, s.addUser)
-	s.handle(post, "/users/role", adminOnly, s.setRole)
-	s.handle(post, "/users/password", adminOnly, s.resetPassword)
-	s.handle(post, "/users/delete", adminOnly, s.deleteUser)
+		{get, "/users", AdminOnly, s.usersPage},
+		{post, "/users/add", AdminOnly, s.addUser},
+		{post, "/users/role", AdminOnly, s.setRole},
+		{post, "/users/password", AdminOnly, s.resetPassword},
+		{post, "/users/delete", AdminOnly, s.deleteUser},
 
-	s.handle(get, "/tests", anyUser, s.ciPage((*ciweb.Handlers).TestsPage))
-	s.handle(get, "/test", anyUser, s.ciPage((*ciweb.Handlers).TestPage))
-	s.handle(get, "/benchmarks", anyUser, s.ciPage((*ciweb.Handlers).BenchmarksPage))
-	s.handle(get, "/benchmark", anyUser, s.ciPage((*ciweb.Handlers).BenchmarkPage))
-	s.handle(get, "/report", anyUser, s.ciPage((*ciweb.Handlers).ReportPage))
-	s.handle(get, "/api/report", anyUser, s.apiReport)
+		{get, "/tests", AnyUser, s.testsPage},
+		{get, "/test", AnyUser, s.testPage},
+		{get, "/benchmarks", AnyUser, s.benchmarksPage},
+		{get, "/benchmark", AnyUser, s.benchmarkPage},
+		{get, "/report", AnyUser, s.reportPage},
+		{get, "/api/report", UserOrToken, s.apiReport},
+		{post, "/api/upload", TokenOnly, s.apiUpload},
 
-	s.handle(get, "/api/services", anyUser, s.apiServices)
-	s.handle(get, "/api/endpoints", anyUser, s.apiEndpoints)
-	s.handle(post, "/api/endpoints/level", adminOnly, s.apiSetLevel)
-	s.handle(get, "/api/versions", anyUser, s.apiVersions)
-	s.handle(get, "/api/requests", adminOnly, s.apiRequests)
-	s.handle(get, "/outliers", anyUser, s.outliersPage)
-	s.handle(get, "/outlier", anyUser, s.outlierPage)
-	s.handle(get, "/errors", anyUser, s.errorsPage)
-	s.handle(get, "/profile", anyUser, s.profilePage)
+		{get, "/api/services", AnyUser, s.apiServices},
+		{get, "/api/endpoints", AnyUser, s.apiEndpoints},
+		{post, "/api/endpoints/level", AdminOnly, s.apiSetLevel},
+		{get, "/api/versions", AnyUser, s.apiVersions},
+		{get, "/api/requests", AdminOnly, s.apiRequests},
+		{get, "/outliers", AnyUser, s.outliersPage},
+		{get, "/outlier", AnyUser, s.outlierPage},
+		{get, "/errors", AnyUser, s.errorsPage},
+		{get, "/profile", AnyUser, s.profilePage},
 
-	s.handle(get, "/api/outliers", anyUser, s.apiOutliers)
-	s.handle(get, "/api/outlier", anyUser, s.apiOutlier)
-	s.handle(get, "/api/errors", anyUser, s.apiErrors)
-	s.handle(get, "/api/profiles", anyUser, s.apiProfiles)
-	s.handle(get, "/api/profile", anyUser, s.apiProfile)
-	s.handle(get, "/api/profile/compare", anyUser, s.apiProfileCompare)
-	s.handle(get, "/api/profile.pb.gz", adminOnly, s.apiProfileDownload)
+		{get, "/api/outliers", AnyUser, s.apiOutliers},
+		{get, "/api/outlier", AnyUser, s.apiOutlier},
+		{get, "/api/errors", AnyUser, s.apiErrors},
+		{get, "/api/profiles", AnyUser, s.apiProfiles},
+		{get, "/api/profile", AnyUser, s.apiProfile},
+		{get, "/api/profile/compare", AnyUser, s.apiProfileCompare},
+		{get, "/api/profile.pb.gz", AdminOnly, s.apiProfileDownload},
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) resolveService(ctx context.Context, asked string) (*shown, erro
 	sv := &shown{Name: def, Default: def, Services: names}
 	if asked != "" && asked != def {
 		if !slices.Contains(names, asked) {
-			return nil, errorf(http.StatusNotFound, "no service named %q in the database", clipParam(asked))
+			return nil, reply.Errorf(http.StatusNotFound, "no service named %q in the database", clipParam(asked))
 		}
 		sv.Name, sv.Param = asked, asked
 	}
@@ -143,7 +144,7 @@ func (s *Server) knownEndpoint(r *http.Request, sv *shown, name string) error {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+		return reply.Errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	}
 	return nil
 }
@@ -154,7 +155,7 @@ func (s *Server) knownEndpoint(r *http.Request, sv *shown, name string) error {
 func (s *Server) storeLevel(ctx context.Context, sv *shown, name string, level int) error {
 	err := s.store.SetLevel(ctx, sv.Name, name, level)
 	if errors.Is(err, store.ErrNotFound) {
-		return errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
+		return reply.Errorf(http.StatusNotFound, "no endpoint named %q", clipParam(name))
 	}
 	return err
 }

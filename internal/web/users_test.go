@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 )
 
 func TestAdminManagesUsers(t *testing.T) {
@@ -48,7 +50,7 @@ func TestAdminManagesUsers(t *testing.T) {
 	// The last admin can be neither demoted nor removed.
 	wantStatus(t, a.post("/dashboard/users/role", a.form("username", "admin", "role", "guest")), http.StatusConflict)
 	wantStatus(t, a.post("/dashboard/users/delete", a.form("username", "admin")), http.StatusConflict)
-	if u, _ := f.store.User(t.Context(), "admin"); u.Role != roleAdmin {
+	if u, _ := f.store.User(t.Context(), "admin"); u.Role != auth.RoleAdmin {
 		t.Error("the last admin was demoted")
 	}
 	if !strings.Contains(f.logs.String(), "user removed") {
@@ -107,7 +109,7 @@ func TestConfiguredPasswordAppliesWhenItChanges(t *testing.T) {
 	a = f.login("admin", "from-the-config-2")
 	wantStatus(t, a.post("/dashboard/users/role", a.form("username", "guest", "role", "admin")), http.StatusSeeOther)
 	f.start(map[string]string{"PASSWORD": "from-the-config-2", "GUEST_PASSWORD": "['guest-one-1', 'guest-two-2']"})
-	if u, _ := f.store.User(t.Context(), "guest"); u.Role != roleGuest || len(u.Hashes) != 2 {
+	if u, _ := f.store.User(t.Context(), "guest"); u.Role != auth.RoleGuest || len(u.Hashes) != 2 {
 		t.Errorf("guest after its configuration changed: role %s, %d hashes; want guest with 2", u.Role, len(u.Hashes))
 	}
 	f.login("guest", "guest-one-1")

@@ -1,34 +1,37 @@
-// Package web serves the dashboard's pages and JSON API under its link:
-// login and sessions, users, the endpoints table with its levels, the
-// per-endpoint and versions pages, export, and settings.
+// Package web is the dashboard's one HTTP layer: its pages and JSON API
+// under its link (login, users, the endpoints table with its levels, the
+// per-endpoint and versions pages, outliers, errors and profiles, CI
+// results and the version report, uploads, export, and settings). The
+// figures come from the read models of internal/query, internal/diag and
+// internal/ciweb; who may do what from internal/auth.
 //
-// Every route but the login page and the static files requires a login.
-// Guests read; admins also change levels, export, see the settings and
-// manage users. Every change (POST) is checked against cross-origin
-// requests and, for cookie sessions, carries the session's CSRF token.
+// Every route is one line of the table in routes.go, which says who may
+// use it (Access); serve.go registers exactly that table on a ServeMux,
+// behind one wrapper that checks access. Every route but the login page,
+// the static files and the token routes (uploads, and the report for CI)
+// requires a login. Guests read; admins also change levels, export, see
+// the settings and manage users. Every change (POST) is checked against
+// cross-origin requests and, for cookie sessions, carries the session's
+// CSRF token.
 //
 // Pages are html/template files under templates/, each defining "content"
-// (and optionally "title") inside layout.html; routes are listed in
-// routes.go. To add a page: write templates/NAME.html, a handler
-// func(w, r, *login) error that calls s.render, and one line in routes.go
-// (plus one in nav.go for a menu entry).
+// (and optionally "title") inside layout.html. To add a page: write
+// templates/NAME.html, a handler func(w, r, *login) error that calls
+// s.render, and one line in routes.go (plus one in nav.go for a menu
+// entry).
 package web
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/go-monitoring-dashboard/dashboard/internal/ciweb"
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -66,9 +69,6 @@ type Options struct {
 	// ClientIP returns the address a request came from, trusting the
 	// configured proxies; nil uses the connection's address.
 	ClientIP func(*http.Request) string
-	// CI serves the pages of CI results and the version report; nil
-	// builds them on Store.
-	CI *ciweb.Handlers
 	// Standalone is a UI without a service of its own (gmd serve): it
 	// shows every service of the database, changes levels in the
 	// database only (the services' instances read them from there), and
@@ -79,7 +79,7 @@ type Options struct {
 	// Now replaces time.Now in tests.
 	Now func() time.Time
 
-	hash hashParams // tests use cheap parameters
+	hash auth.Params // tests use cheap parameters
 }
 
 // Server is the UI. It is an http.Handler for paths under the link.
@@ -90,21 +90,17 @@ type Server struct {
 	link    string
 	log     *slog.Logger
 	now     func() time.Time
-	keys    keys
-	hasher  *hasher
-	dummy   func() string // hash checked when a user does not exist
-	byAddr  *limiter
-	byUser  *limiter
-	basic   *basicCache
+	auth    *auth.Auth
 	origin  *http.CrossOriginProtection
 	pages   map[string]*template.Template
 	static  *staticFiles
-	routes  map[string]map[string]*route
+	mux     *http.ServeMux
 	service string // the dashboard's own service; "" standalone
-
-	initMu sync.Mutex
-	inited atomic.Bool // Init succeeded: keys are set, users seeded
+	token   string // SECURITY_TOKEN; "" standalone
 }
+
+// login is the user of a request.
+type login = auth.Login
 
 // New builds the UI. It reads nothing from the database yet: Init does,
 // and the UI answers 503 until Init has succeeded, so that a service whose
@@ -115,11 +111,12 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, cfg: opts.Config, store: opts.Store, link: opts.Link, log: opts.Logger, now: opts.Now,
-		byAddr: newLimiter(20, 10*time.Second, 10000), byUser: newLimiter(10, 30*time.Second, 10000),
-		basic: newBasicCache(256), origin: http.NewCrossOriginProtection(), service: opts.Config.Service,
+		origin: http.NewCrossOriginProtection(), service: opts.Config.Service,
 	}
 	if opts.Standalone {
 		s.service = ""
+	} else {
+		s.token = opts.Config.SecurityToken
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -139,15 +136,10 @@ func New(opts Options) (*Server, error) {
 	if s.opts.Stats == nil {
 		s.opts.Stats = func() RecorderStats { return RecorderStats{} }
 	}
-	p := opts.hash
-	if p == (hashParams{}) {
-		p = defaultHashParams
-	}
-	s.hasher = newHasher(p)
-	s.dummy = sync.OnceValue(func() string {
-		h, _ := s.hasher.hash(context.Background(), randomPassword())
-		return h
-	})
+	c := opts.Config
+	s.auth = auth.New(auth.Options{Store: opts.Store, Link: opts.Link, Username: c.Username, Password: c.Password,
+		GuestUsername: c.GuestUsername, GuestPasswords: c.GuestPasswords, TrustedProxies: c.TrustedProxies,
+		Logger: s.log, Now: s.now, Hash: opts.hash})
 	var err error
 	if s.static, err = newStaticFiles(); err != nil {
 		return nil, err
@@ -155,8 +147,7 @@ func New(opts Options) (*Server, error) {
 	if s.pages, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
 	}
-	s.routes = map[string]map[string]*route{}
-	s.addRoutes()
+	s.mux = s.mount()
 	return s, nil
 }
 
@@ -164,32 +155,7 @@ func New(opts Options) (*Server, error) {
 // updates the configured users. It does so once: after a success it
 // returns nil at once. The dashboard calls it at start and when its
 // database connects; a request that finds it not done tries it too.
-func (s *Server) Init(ctx context.Context) error {
-	if s.inited.Load() {
-		return nil
-	}
-	s.initMu.Lock()
-	defer s.initMu.Unlock()
-	if s.inited.Load() {
-		return nil
-	}
-	key, err := s.store.InitSetting(ctx, "session_key", randomKey())
-	if err != nil {
-		return fmt.Errorf("dashboard: reading the session key: %w", err)
-	}
-	s.keys = keys{key: []byte(key)}
-	if err := s.seedUsers(ctx); err != nil {
-		return err
-	}
-	s.inited.Store(true)
-	return nil
-}
-
-func randomKey() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return b64.EncodeToString(b)
-}
+func (s *Server) Init(ctx context.Context) error { return s.auth.Init(ctx) }
 
 // loc is the zone times are shown in.
 func (s *Server) loc() *time.Location {

@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"context"
@@ -14,17 +14,17 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// hashParams are argon2id's cost parameters. The defaults are OWASP's
+// Params are argon2id's cost parameters. The defaults are OWASP's
 // recommended minimum (19 MiB, 2 passes, 1 lane): a login costs tens of
 // milliseconds, and the hasher runs at most two at a time so that a burst
 // of logins cannot take much memory or CPU from the monitored service.
-type hashParams struct {
-	memory  uint32 // KiB
-	time    uint32
-	threads uint8
+type Params struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
 }
 
-var defaultHashParams = hashParams{memory: 19 * 1024, time: 2, threads: 1}
+var defaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 const (
 	saltLen = 16
@@ -36,12 +36,12 @@ const (
 
 // hasher hashes and checks passwords, bounding how many run at once.
 type hasher struct {
-	params hashParams
+	params Params
 	slots  chan struct{}
 	count  atomic.Int64 // hashes computed, for tests
 }
 
-func newHasher(p hashParams) *hasher {
+func newHasher(p Params) *hasher {
 	return &hasher{params: p, slots: make(chan struct{}, 2)}
 }
 
@@ -69,9 +69,9 @@ func (h *hasher) hash(ctx context.Context, password string) (string, error) {
 	}
 	defer h.release()
 	p := h.params
-	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, keyLen)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, keyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
@@ -111,14 +111,14 @@ func checkHash(password, enc string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, uint32(len(key)))
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1
 }
 
 // parseHash reads a PHC argon2id string. Its parameters are bounded, so
 // that a tampered database row cannot make a login take gigabytes.
-func parseHash(enc string) (hashParams, []byte, []byte, error) {
-	var p hashParams
+func parseHash(enc string) (Params, []byte, []byte, error) {
+	var p Params
 	parts := strings.Split(enc, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return p, nil, nil, errors.New("not an argon2id hash")
@@ -150,12 +150,12 @@ func parseHash(enc string) (hashParams, []byte, []byte, error) {
 	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 || len(key) > 64 {
 		return p, nil, nil, errors.New("bad argon2id salt or key")
 	}
-	return hashParams{memory: uint32(m), time: uint32(t), threads: uint8(th)}, salt, key, nil
+	return Params{Memory: uint32(m), Time: uint32(t), Threads: uint8(th)}, salt, key, nil
 }
 
-// randomPassword returns a password of 20 characters from an alphabet
+// RandomPassword returns a password of 20 characters from an alphabet
 // without look-alikes (about 100 bits).
-func randomPassword() string {
+func RandomPassword() string {
 	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	b := make([]byte, 20)
 	for i := range b {
@@ -174,8 +174,8 @@ func randIntn(n int) int {
 	return int(v % uint64(n)) // bias below 2^-58 for small n
 }
 
-// checkNewPassword says what is wrong with a password a user chose, or "".
-func checkNewPassword(pw string) string {
+// PasswordProblem says what is wrong with a password a user chose, or "".
+func PasswordProblem(pw string) string {
 	switch {
 	case len([]rune(pw)) < 8:
 		return "A password needs at least 8 characters."

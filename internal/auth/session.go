@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"crypto/hmac"
@@ -15,11 +15,12 @@ import (
 	"time"
 )
 
-// sessionLifetime is how long a login lasts. It is absolute: a session is
+// SessionLifetime is how long a login lasts. It is absolute: a session is
 // not extended by use, so a stolen cookie stops working within a day.
-const sessionLifetime = 12 * time.Hour
+const SessionLifetime = 12 * time.Hour
 
-const cookieName = "gmd_session"
+// CookieName is the session cookie's name.
+const CookieName = "gmd_session"
 
 // keys derives the secrets of sessions and CSRF tokens from the
 // installation's random key (stored in the database, so that every
@@ -81,14 +82,32 @@ func (k keys) checkCSRF(secret, token string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(token)) == 1
 }
 
-// sessionCookie is the cookie of a session: only sent to the dashboard's
-// paths, hidden from scripts, not sent on cross-site subrequests, and
-// Secure when the page came over TLS.
-func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.Cookie {
+// Cookie is a cookie of the dashboard's: only sent to its paths, hidden
+// from scripts, not sent on cross-site subrequests, and Secure when the
+// page came over TLS. A maxAge below 0 deletes it.
+func (a *Auth) Cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
-		Name: cookieName, Value: value, Path: s.link + "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r),
+		Name: name, Value: value, Path: a.opts.Link + "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.overTLS(r),
 	}
+}
+
+// Seal signs msg for purpose, so that a cookie carrying it cannot be
+// forged: "base64(msg).signature".
+func (a *Auth) Seal(purpose, msg string) string {
+	v := b64.EncodeToString([]byte(msg))
+	return v + "." + b64.EncodeToString(a.keys.mac(purpose, v))
+}
+
+// Open returns the message Seal signed for purpose, or false.
+func (a *Auth) Open(purpose, sealed string) (string, bool) {
+	v, sig, ok := strings.Cut(sealed, ".")
+	mac, err := b64.DecodeString(sig)
+	if !ok || err != nil || !hmac.Equal(mac, a.keys.mac(purpose, v)) {
+		return "", false
+	}
+	msg, err := b64.DecodeString(v)
+	return string(msg), err == nil
 }
 
 // overTLS reports whether the browser reached the service over TLS: the
@@ -97,24 +116,24 @@ func (s *Server) sessionCookie(r *http.Request, value string, maxAge int) *http.
 // X-Forwarded-Proto. From anyone else the header is ignored: a client
 // could send it, though all it could gain is a cookie its own browser
 // would then not send over plain HTTP.
-func (s *Server) overTLS(r *http.Request) bool {
+func (a *Auth) overTLS(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	if len(s.cfg.TrustedProxies) == 0 {
+	if len(a.opts.TrustedProxies) == 0 {
 		return false
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	a, err := netip.ParseAddr(host)
+	ip, err := netip.ParseAddr(host)
 	if err != nil {
 		return false
 	}
-	a = a.Unmap()
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(a) {
+	ip = ip.Unmap()
+	for _, p := range a.opts.TrustedProxies {
+		if p.Contains(ip) {
 			proto := r.Header.Get("X-Forwarded-Proto")
 			if i := strings.LastIndexByte(proto, ','); i >= 0 {
 				proto = proto[i+1:] // the hop nearest to us

@@ -1,4 +1,4 @@
-package web
+package auth
 
 import (
 	"context"
@@ -21,29 +21,29 @@ import (
 //
 // With no PASSWORD configured and no admin in the database, an admin
 // USERNAME is created with a random password, which is logged once.
-func (s *Server) seedUsers(ctx context.Context) error {
-	c := s.cfg
+func (a *Auth) seedUsers(ctx context.Context) error {
+	c := a.opts
 	if c.Password != "" {
-		if err := s.seedUser(ctx, c.Username, roleAdmin, []string{c.Password}); err != nil {
+		if err := a.seedUser(ctx, c.Username, RoleAdmin, []string{c.Password}); err != nil {
 			return err
 		}
-	} else if err := s.generateAdmin(ctx); err != nil {
+	} else if err := a.generateAdmin(ctx); err != nil {
 		return err
 	}
 	if len(c.GuestPasswords) > 0 {
 		if c.GuestUsername == c.Username {
-			s.log.Warn("dashboard: GUEST_USERNAME is the admin's name; the guest is not created", "user", c.GuestUsername)
+			a.log.Warn("dashboard: GUEST_USERNAME is the admin's name; the guest is not created", "user", c.GuestUsername)
 			return nil
 		}
-		return s.seedUser(ctx, c.GuestUsername, roleGuest, c.GuestPasswords)
+		return a.seedUser(ctx, c.GuestUsername, RoleGuest, c.GuestPasswords)
 	}
 	return nil
 }
 
-func (s *Server) seedUser(ctx context.Context, name, role string, passwords []string) error {
+func (a *Auth) seedUser(ctx context.Context, name, role string, passwords []string) error {
 	fail := func(err error) error { return fmt.Errorf("dashboard: setting up user %q: %w", name, err) }
 	seedText := strings.Join(passwords, "\x00")
-	u, err := s.store.User(ctx, name)
+	u, err := a.store.User(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
@@ -55,70 +55,70 @@ func (s *Server) seedUser(ctx context.Context, name, role string, passwords []st
 	}
 	hashes := make([]string, len(passwords))
 	for i, pw := range passwords {
-		if hashes[i], err = s.hasher.hash(ctx, pw); err != nil {
+		if hashes[i], err = a.hasher.hash(ctx, pw); err != nil {
 			return fail(err)
 		}
 	}
-	seed, err := s.hasher.hash(ctx, seedText)
+	seed, err := a.hasher.hash(ctx, seedText)
 	if err != nil {
 		return fail(err)
 	}
-	now := s.now()
+	now := a.now()
 	if u.Name == "" {
-		err = s.store.CreateUser(ctx, store.User{Name: name, Role: role, Hashes: hashes, Seed: seed, Created: now, Changed: now})
+		err = a.store.CreateUser(ctx, store.User{Name: name, Role: role, Hashes: hashes, Seed: seed, Created: now, Changed: now})
 		if errors.Is(err, store.ErrExists) {
 			return nil // another instance created it at the same moment
 		}
 		if err != nil {
 			return fail(err)
 		}
-		s.log.Info("dashboard: created user from the configuration", "user", name, "role", role)
+		a.log.Info("dashboard: created user from the configuration", "user", name, "role", role)
 		return nil
 	}
 	u.Role, u.Hashes, u.Seed, u.Changed = role, hashes, seed, now
-	if err := s.store.UpdateUser(ctx, u); err != nil {
+	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return fail(err)
 	}
-	if err := s.store.DeleteUserSessions(ctx, name, ""); err != nil {
+	if err := a.store.DeleteUserSessions(ctx, name, ""); err != nil {
 		return fail(err)
 	}
-	s.log.Info("dashboard: the configured password changed; applied it", "user", name, "role", role)
+	a.log.Info("dashboard: the configured password changed; applied it", "user", name, "role", role)
 	return nil
 }
 
 // generateAdmin creates USERNAME with a random password when no admin
 // exists, and logs the password, once: it is stored only hashed.
-func (s *Server) generateAdmin(ctx context.Context) error {
-	users, err := s.store.Users(ctx)
+func (a *Auth) generateAdmin(ctx context.Context) error {
+	users, err := a.store.Users(ctx)
 	if err != nil {
 		return fmt.Errorf("dashboard: reading users: %w", err)
 	}
 	for _, u := range users {
-		if u.Role == roleAdmin {
+		if u.Role == RoleAdmin {
 			return nil
 		}
 	}
-	name := s.cfg.Username
-	pw := randomPassword()
-	h, err := s.hasher.hash(ctx, pw)
+	name := a.opts.Username
+	pw := RandomPassword()
+	h, err := a.hasher.hash(ctx, pw)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	u := store.User{Name: name, Role: roleAdmin, Hashes: []string{h}, Created: now, Changed: now}
-	err = s.store.CreateUser(ctx, u)
+	now := a.now()
+	u := store.User{Name: name, Role: RoleAdmin, Hashes: []string{h}, Created: now, Changed: now}
+	err = a.store.CreateUser(ctx, u)
 	if errors.Is(err, store.ErrExists) {
-		old, rerr := s.store.User(ctx, name)
-		if rerr == nil && old.Role == roleAdmin {
+		old, rerr := a.store.User(ctx, name)
+		if rerr == nil && old.Role == RoleAdmin {
 			return nil // another instance created it just now and logged its password
 		}
 		// A guest by that name: make it the admin with the new password.
-		err = s.store.UpdateUser(ctx, u)
+		err = a.store.UpdateUser(ctx, u)
 	}
 	if err != nil {
 		return fmt.Errorf("dashboard: creating the admin %q: %w", name, err)
 	}
-	s.log.Warn("dashboard: no PASSWORD is configured; generated one for the admin. It is shown only now: log in and change it, or set PASSWORD",
-		"user", name, "password", pw, "login", s.link+"/login")
+	a.log.Warn("dashboard: no PASSWORD is configured; generated one for the admin. It is shown only now: log in and change it, or set PASSWORD",
+		"user", name, "password", pw, "login", a.opts.Link+"/login")
 	return nil
 }
