@@ -157,6 +157,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	d.mon.Start(d.store)
 	d.pruner = retention.Start(d.store, retention.Options{
 		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
+		Daily:  time.Duration(c.DailyRetentionDays) * retention.Day,
 		Logger: log,
 	})
 	d.startLevelRefresh(c.LevelRefresh)

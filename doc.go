@@ -72,5 +72,7 @@
 // database; every row carries its service and instance. A database server
 // that is down when New runs does not fail it: the dashboard connects in
 // the background. Old rows are deleted in the background after
-// RAW_RETENTION_DAYS and ROLLUP_RETENTION_DAYS.
+// RAW_RETENTION_DAYS, ROLLUP_RETENTION_DAYS and DAILY_RETENTION_DAYS; closed
+// days are folded into daily rollups and all-time totals, which long
+// windows read.
 package dashboard

@@ -149,6 +149,9 @@ type Rollup struct {
 	Min      time.Duration
 	Max      time.Duration
 	Hist     Histogram
+	// Last5xx is the start of the last hour with a 5xx response (zero
+	// without one). SumRollups sets it; Rollups leaves it zero.
+	Last5xx time.Time
 }
 
 // ErrNotFound is returned when a named endpoint or version does not exist.
@@ -185,6 +188,7 @@ type Store interface {
 	Rollups(ctx context.Context, f RollupFilter) ([]Rollup, error)
 
 	Retention
+	Deriver
 	Querier
 	CIStore
 	OutlierStore // outliers, panics and profiles (levels 2 and 3, panics at every level)

@@ -34,6 +34,8 @@ type Config struct {
 	RawRetentionDays int
 	// ROLLUP_RETENTION_DAYS: days hourly rollups are kept, 0 forever
 	RollupRetentionDays int
+	// DAILY_RETENTION_DAYS: days daily rollups are kept, 0 forever
+	DailyRetentionDays int
 
 	OutlierMinRequests       int           // OUTLIER_MIN_REQUESTS: warm-up before outliers are caught
 	OutlierMinDuration       time.Duration // OUTLIER_MIN_DURATION: no request faster than this is an outlier

@@ -209,9 +209,15 @@ func keyTable() []keyDef {
 		},
 		{
 			Key: Key{Name: "ROLLUP_RETENTION_DAYS", Default: "1095",
-				Description: "Days the hourly rollups (counts, durations, histograms) are kept, for the overview, heatmaps and per-version graphs. 0 keeps them forever."},
+				Description: "Days the hourly rollups (counts, durations, histograms) are kept, for hour-by-hour charts and the hours at the edges of longer windows. Hours not yet folded into daily rollups are kept whatever this says. 0 keeps them forever."},
 			field: "RollupRetentionDays",
 			set:   func(c *Config, v string) (err error) { c.RollupRetentionDays, err = parseInt(v, 0, 36500); return err },
+		},
+		{
+			Key: Key{Name: "DAILY_RETENTION_DAYS", Default: "3650",
+				Description: "Days the daily rollups are kept: UTC days folded from the hourly rollups in the background, which windows of whole days (the last 30 days) read. The all-time totals per endpoint and version are kept forever. 0 keeps daily rollups forever."},
+			field: "DailyRetentionDays",
+			set:   func(c *Config, v string) (err error) { c.DailyRetentionDays, err = parseInt(v, 0, 36500); return err },
 		},
 		{
 			Key: Key{Name: "OUTLIER_MIN_REQUESTS", Default: "20",

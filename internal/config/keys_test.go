@@ -32,6 +32,7 @@ func exampleValues() map[string]string {
 		"SAMPLING_PERIOD":             "5ms",
 		"RAW_RETENTION_DAYS":          "7",
 		"ROLLUP_RETENTION_DAYS":       "30",
+		"DAILY_RETENTION_DAYS":        "400",
 		"OUTLIER_MIN_REQUESTS":        "5",
 		"OUTLIER_MIN_DURATION":        "50ms",
 		"OUTLIER_CAPTURES_PER_MINUTE": "60",

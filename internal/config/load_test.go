@@ -31,6 +31,7 @@ func TestLoadDefaults(t *testing.T) {
 		ProfileInterval:     time.Minute,
 		RawRetentionDays:    90,
 		RollupRetentionDays: 1095,
+		DailyRetentionDays:  3650,
 
 		OutlierMinRequests:       20,
 		OutlierMinDuration:       10 * time.Millisecond,

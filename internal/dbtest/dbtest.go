@@ -77,6 +77,7 @@ func Run(t *testing.T, srv Server) {
 	}{
 		{"MigrationsRunOnce", testMigrationsRunOnce},
 		{"UpgradeFromVersion1", testUpgradeFromVersion1},
+		{"UpgradeBackfillsDerived", testUpgradeBackfillsDerived},
 		{"FailedMigrationResumes", testFailedMigrationResumes},
 		{"ManyInstances", testManyInstances},
 		{"SameInstanceName", testSameInstanceName},

@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/retention"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlstore"
 )
@@ -255,5 +257,94 @@ func testFailedMigrationResumes(t *testing.T, srv Server) {
 		if n := count(t, s, `SELECT COUNT(*) FROM gmd_migration_steps`); n != 0 {
 			t.Errorf("%d progress rows left behind", n)
 		}
+	}
+}
+
+// testUpgradeBackfillsDerived: a database as schema version 5 left it
+// (hourly rollups only), with days of requests, is upgraded in place; the
+// retention job's folding then backfills the daily rollups and the
+// totals from the hourly ones, after which every window sums as before,
+// and the store goes on folding the days written after the upgrade.
+func testUpgradeBackfillsDerived(t *testing.T, srv Server) {
+	ctx := context.Background()
+	url := srv.NewDatabase(t)
+	old, err := srv.OpenWith(ctx, url, sqlstore.Options{UpTo: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	reqAt := func(i int, t0 time.Time) store.Request {
+		return store.Request{Service: "svc", Instance: fmt.Sprintf("i%d", i%2), Endpoint: fmt.Sprintf("GET /e%d", i%3), Method: "GET",
+			Status: []int{200, 200, 500, 404}[i%4], Start: t0, Duration: time.Duration(100+i*37%9000) * time.Microsecond, Version: fmt.Sprintf("v%d", i%2)}
+	}
+	var reqs []store.Request
+	for i := range 600 {
+		reqs = append(reqs, reqAt(i, day0.Add(time.Duration(i)*17*time.Minute))) // about seven days
+	}
+	if err := old.Write(ctx, &store.Batch{Requests: reqs}); err != nil {
+		t.Fatal(err)
+	}
+	sumOf := func(s store.Store, f store.SumFilter) []store.Rollup {
+		t.Helper()
+		rus, err := s.SumRollups(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rus
+	}
+	// What version 5 summed from hours alone.
+	filters := []store.SumFilter{
+		{Service: "svc", By: store.ByEndpoint | store.ByVersion, Hist: true},
+		{Service: "svc", By: store.ByEndpoint, Since: day0.Add(30 * time.Hour), Until: day0.Add(5*24*time.Hour + 90*time.Minute), Hist: true},
+	}
+	old.Close()
+
+	s, err := srv.OpenWith(ctx, url, sqlstore.Options{})
+	if err != nil {
+		t.Fatalf("upgrading: %v", err)
+	}
+	defer s.Close()
+	var before [][]store.Rollup
+	for _, f := range filters {
+		before = append(before, sumOf(s, f)) // not folded yet: hours
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM gmd_daily`); n != 0 {
+		t.Fatalf("%d daily rollups before folding", n)
+	}
+	p := retention.Start(s, retention.Options{First: time.Hour, Now: func() time.Time { return day0.Add(30 * 24 * time.Hour) }})
+	defer p.Close()
+	if err := p.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, `SELECT COUNT(DISTINCT day_us) FROM gmd_daily`); n != 8 {
+		t.Errorf("daily rollups of %d days, want 8", n)
+	}
+	for i, f := range filters {
+		after := sumOf(s, f)
+		if len(after) != len(before[i]) {
+			t.Fatalf("%+v: %d sums after folding, %d before", f, len(after), len(before[i]))
+		}
+		for j := range after {
+			a, b := after[j], before[i][j]
+			if a.Endpoint != b.Endpoint || a.Version != b.Version || a.Count != b.Count || a.Errors != b.Errors || a.Sum != b.Sum ||
+				a.Min != b.Min || a.Max != b.Max || a.Status != b.Status || !a.Last5xx.Equal(b.Last5xx) || len(a.Hist) != len(b.Hist) {
+				t.Errorf("%+v: sum %d after folding %+v, before %+v", f, j, a, b)
+			}
+		}
+	}
+	// Writing goes on, and so does folding.
+	next := reqAt(1, day0.Add(20*24*time.Hour))
+	if err := s.Write(ctx, &store.Batch{Requests: []store.Request{next}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all := sumOf(s, store.SumFilter{Service: "svc"})
+	if len(all) != 1 || all[0].Count != int64(len(reqs)+1) {
+		t.Errorf("all time after one more day: %+v", all)
+	}
+	if n := count(t, s, `SELECT COUNT(DISTINCT day_us) FROM gmd_daily`); n != 9 {
+		t.Errorf("daily rollups of %d days, want 9", n)
 	}
 }

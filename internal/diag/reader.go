@@ -143,7 +143,7 @@ type Errors struct {
 	Endpoint string           `json:"endpoint"`
 	Groups   []ErrorGroupView `json:"groups"`
 	// ServerErrors counts 5xx responses by endpoint and version, from the
-	// hourly rollups, worst first.
+	// rollups (whole hours: the one since falls in counts), worst first.
 	ServerErrors []ServerErrors `json:"server_errors"`
 }
 
@@ -194,26 +194,16 @@ func (r *Reader) Errors(ctx context.Context, endpoint string, since time.Time) (
 		}
 		out.Groups = append(out.Groups, v)
 	}
-	rus, err := r.Store.Rollups(ctx, store.RollupFilter{Service: r.Service, Endpoint: endpoint, Since: since})
+	// Summed in the database per endpoint and version: the daily
+	// rollups and the totals hold all but the hours at the window's edges.
+	rus, err := r.Store.SumRollups(ctx, store.SumFilter{Service: r.Service, Endpoint: endpoint, Since: sinceHour(since),
+		By: store.ByEndpoint | store.ByVersion})
 	if err != nil {
 		return nil, err
 	}
-	type key struct{ ep, ver string }
-	idx := map[key]int{}
 	for _, ru := range rus {
-		k := key{ru.Endpoint, ru.Version}
-		i, ok := idx[k]
-		if !ok {
-			i = len(out.ServerErrors)
-			idx[k] = i
-			out.ServerErrors = append(out.ServerErrors, ServerErrors{Endpoint: ru.Endpoint, Version: ru.Version})
-		}
-		s := &out.ServerErrors[i]
-		s.Requests += ru.Count
-		s.Errors += ru.Status[5]
-		if ru.Status[5] > 0 && ru.Hour.After(s.Last) {
-			s.Last = ru.Hour
-		}
+		out.ServerErrors = append(out.ServerErrors, ServerErrors{Endpoint: ru.Endpoint, Version: ru.Version,
+			Requests: ru.Count, Errors: ru.Status[5], Last: ru.Last5xx})
 	}
 	kept := out.ServerErrors[:0]
 	for _, s := range out.ServerErrors {
@@ -225,6 +215,15 @@ func (r *Reader) Errors(ctx context.Context, endpoint string, since time.Time) (
 	out.ServerErrors = kept
 	sort.SliceStable(out.ServerErrors, func(i, j int) bool { return out.ServerErrors[i].Errors > out.ServerErrors[j].Errors })
 	return out, nil
+}
+
+// sinceHour is the start of the hour that holds since (zero stays zero):
+// the figures count whole hours, the one since falls in included.
+func sinceHour(since time.Time) time.Time {
+	if since.IsZero() {
+		return since
+	}
+	return store.HourOf(since)
 }
 
 // whereInStack finds the innermost app function in a debug.Stack text.

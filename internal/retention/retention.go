@@ -1,6 +1,12 @@
-// Package retention deletes old measurements in the background, so that
-// the database does not grow without bound: raw request rows after some
-// days, hourly rollups after more.
+// Package retention keeps the stored measurements in shape in the
+// background: it folds closed days of hourly rollups into daily rollups
+// and all-time totals (store.Deriver), then deletes what is past its age,
+// so that the database does not grow without bound: raw request rows
+// after some days, hourly rollups after more, daily rollups after more
+// still. The totals are kept.
+//
+// Folding comes first in every round, and hourly rollups are never
+// deleted before they are folded.
 //
 // One goroutine per dashboard does it, in rounds: every hour it deletes
 // what is past its age in batches of a thousand rows, one short
@@ -26,7 +32,8 @@ const Day = 24 * time.Hour
 // Options configure a Pruner. Zero durations take the defaults noted.
 type Options struct {
 	Raw     time.Duration // age at which raw rows go; 0 keeps them
-	Rollups time.Duration // age at which rollups go; 0 keeps them
+	Rollups time.Duration // age at which hourly rollups go; 0 keeps them
+	Daily   time.Duration // age at which daily rollups go; 0 keeps them
 	Now     func() time.Time
 	Batch   int           // rows per delete; default 1000
 	Pause   time.Duration // between two deletes; default 100ms
@@ -50,10 +57,11 @@ type Pruner struct {
 	lastErr error
 }
 
-// Start starts pruning s. It returns nil when nothing is ever pruned
-// (both ages 0); Close accepts a nil Pruner.
+// Start starts pruning s, and folding days when s is a store.Deriver. It
+// returns nil when there is nothing to do (every age 0 and no folding);
+// Close accepts a nil Pruner.
 func Start(s store.Retention, o Options) *Pruner {
-	if o.Raw <= 0 && o.Rollups <= 0 {
+	if _, ok := s.(store.Deriver); !ok && o.Raw <= 0 && o.Rollups <= 0 && o.Daily <= 0 {
 		return nil
 	}
 	if o.Now == nil {
@@ -131,9 +139,24 @@ func (p *Pruner) run(ctx context.Context) {
 	}
 }
 
-// Round deletes everything past its age, batch by batch.
+// Round folds the days that are ready and those that got late rows,
+// then deletes everything past its age, batch by batch.
 func (p *Pruner) Round(ctx context.Context) error {
 	now := p.o.Now()
+	if d, ok := p.s.(store.Deriver); ok {
+		if _, err := d.RederiveTouched(ctx); err != nil {
+			return err
+		}
+		if err := p.repeat(ctx, nil, func(ctx context.Context) (int64, error) {
+			ok, err := d.DeriveDay(ctx, now)
+			if ok {
+				return 1, err
+			}
+			return 0, err
+		}); err != nil {
+			return err
+		}
+	}
 	if p.o.Raw > 0 {
 		if err := p.drain(ctx, func(ctx context.Context) (int64, error) {
 			return p.s.PruneRequests(ctx, now.Add(-p.o.Raw), p.o.Batch)
@@ -142,8 +165,15 @@ func (p *Pruner) Round(ctx context.Context) error {
 		}
 	}
 	if p.o.Rollups > 0 {
-		return p.drain(ctx, func(ctx context.Context) (int64, error) {
+		if err := p.drain(ctx, func(ctx context.Context) (int64, error) {
 			return p.s.PruneRollups(ctx, now.Add(-p.o.Rollups), p.o.Batch)
+		}); err != nil {
+			return err
+		}
+	}
+	if p.o.Daily > 0 {
+		return p.drain(ctx, func(ctx context.Context) (int64, error) {
+			return p.s.PruneDaily(ctx, now.Add(-p.o.Daily), p.o.Batch)
 		})
 	}
 	return nil
@@ -151,11 +181,19 @@ func (p *Pruner) Round(ctx context.Context) error {
 
 // drain calls prune until it finds nothing more, pausing in between.
 func (p *Pruner) drain(ctx context.Context, prune func(context.Context) (int64, error)) error {
+	return p.repeat(ctx, &p.deleted, prune)
+}
+
+// repeat calls step until it does nothing more, pausing in between, and
+// adds what it did to count (nil: not counted).
+func (p *Pruner) repeat(ctx context.Context, count *int64, step func(context.Context) (int64, error)) error {
 	for {
-		n, err := prune(ctx)
-		p.mu.Lock()
-		p.deleted += n
-		p.mu.Unlock()
+		n, err := step(ctx)
+		if count != nil {
+			p.mu.Lock()
+			*count += n
+			p.mu.Unlock()
+		}
 		if err != nil || n == 0 {
 			return err
 		}

@@ -111,6 +111,10 @@ func (e *endless) PruneRequests(ctx context.Context, cutoff time.Time, limit int
 	return int64(limit), ctx.Err()
 }
 
+func (e *endless) PruneDaily(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	return e.PruneRequests(ctx, cutoff, limit)
+}
+
 func (e *endless) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
 	return e.PruneRequests(ctx, cutoff, limit)
 }
@@ -146,6 +150,7 @@ type failing struct{ err error }
 
 func (f failing) PruneRequests(context.Context, time.Time, int) (int64, error) { return 0, f.err }
 func (f failing) PruneRollups(context.Context, time.Time, int) (int64, error)  { return 0, f.err }
+func (f failing) PruneDaily(context.Context, time.Time, int) (int64, error)    { return 0, f.err }
 
 func TestFailuresLoggedOncePerOutage(t *testing.T) {
 	cases := []struct {

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,11 +67,141 @@ func endpointCond(wh *where, eps map[int64]string, service, endpoint string) boo
 
 type sumKey struct{ ep, ver, hour, inst int64 }
 
-// SumRollups sums hourly rollups in SQL, grouped by the filter's columns.
+// Resolutions SumRollups reads.
+const (
+	resHour = iota
+	resDay
+	resTotal
+)
+
+// span is a part of a SumRollups window read at one resolution: rows
+// whose hour (or day) starts in [since, until); open ends are the
+// extreme int64 values.
+type span struct {
+	res          int
+	since, until int64
+}
+
+const (
+	openSince = math.MinInt64
+	openUntil = math.MaxInt64
+)
+
+// spans splits a window into the parts read at each resolution, given the
+// watermark w of the derived rollups (every hour before w is folded into
+// the daily rollups and the totals). Hours and instances are only in the
+// hourly rollups. Otherwise whole UTC days before w come from the daily
+// rollups, and a window open at the start that reaches w from the totals;
+// the hours at the edges (a local midnight that is not a UTC one, the
+// hours since w) come from the hourly rollups. Every part selects hours
+// that start in the window, as the hourly rollups alone would.
+func spans(f store.SumFilter, w int64) []span {
+	since, until := int64(openSince), int64(openUntil)
+	if !f.Since.IsZero() {
+		since = f.Since.UnixMicro()
+	}
+	if !f.Until.IsZero() {
+		until = f.Until.UnixMicro()
+	}
+	if f.By&(store.ByHour|store.ByInstance) != 0 || w <= 0 {
+		return []span{{resHour, since, until}}
+	}
+	if since == openSince && until >= w {
+		return []span{{resTotal, openSince, openUntil}, {resHour, w, until}}
+	}
+	d1 := int64(openSince)
+	if since != openSince {
+		d1 = floorDay(since + dayUS - 1)
+	}
+	d2 := w
+	if until != openUntil {
+		d2 = min(w, floorDay(until))
+	}
+	if d1 >= d2 {
+		return []span{{resHour, since, until}}
+	}
+	var out []span
+	if since < d1 {
+		out = append(out, span{resHour, since, d1})
+	}
+	out = append(out, span{resDay, d1, d2})
+	if d2 < until {
+		out = append(out, span{resHour, d2, until})
+	}
+	return out
+}
+
+// sums accumulates SumRollups' groups.
+type sums struct {
+	by   store.Dims
+	idx  map[sumKey]*agg
+	hist bool
+	// same maps the ids of endpoints and versions to the first id of
+	// their name: over every service, one name is one group.
+	same  map[int64]int64
+	vsame map[int64]int64
+}
+
+// canonical maps each id of names to the smallest id with its name.
+func canonical(names map[int64]string) map[int64]int64 {
+	first := map[string]int64{}
+	for id, n := range names {
+		if f, ok := first[n]; !ok || id < f {
+			first[n] = id
+		}
+	}
+	out := make(map[int64]int64, len(names))
+	for id, n := range names {
+		out[id] = first[n]
+	}
+	return out
+}
+
+func (a *sums) at(ep, ver, hour, inst int64) *agg {
+	var k sumKey
+	if a.by&store.ByEndpoint != 0 {
+		k.ep = ep
+		if c, ok := a.same[ep]; ok {
+			k.ep = c
+		}
+	}
+	if a.by&store.ByVersion != 0 {
+		k.ver = ver
+		if c, ok := a.vsame[ver]; ok {
+			k.ver = c
+		}
+	}
+	if a.by&store.ByHour != 0 {
+		k.hour = hour
+	}
+	if a.by&store.ByInstance != 0 {
+		k.inst = inst
+	}
+	g := a.idx[k]
+	if g == nil {
+		g = &agg{}
+		if a.hist {
+			g.hist = store.Histogram{}
+		}
+		a.idx[k] = g
+	}
+	return g
+}
+
+// SumRollups sums rollups grouped by the filter's columns, reading each
+// part of the window at the coarsest resolution that covers it (see
+// spans). The database returns the rows in the order of a primary key,
+// grouped at most by a prefix of it, so that no query sorts; the rest of
+// the grouping is done here, over rows that are few: the hours at the
+// window's edges, a row per day, or one per endpoint and version.
 func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Rollup, error) {
 	eps, err := s.names(ctx, "gmd_endpoints", f.Service)
 	if err != nil {
 		return nil, err
+	}
+	ids := endpointIDs(eps, f.Endpoint)
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	vers, err := s.names(ctx, "gmd_versions", f.Service)
 	if err != nil {
@@ -81,81 +213,40 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 			return nil, err
 		}
 	}
-	var wh where
-	if !endpointCond(&wh, eps, f.Service, f.Endpoint) {
-		return nil, nil
-	}
-	if !f.Since.IsZero() {
-		wh.add("x.hour_us >= ?", f.Since.UnixMicro())
-	}
-	if !f.Until.IsZero() {
-		wh.add("x.hour_us < ?", f.Until.UnixMicro())
-	}
-	var cols []string
-	if f.By&store.ByEndpoint != 0 {
-		cols = append(cols, "x.endpoint_id")
-	}
-	if f.By&store.ByVersion != 0 {
-		cols = append(cols, "x.version_id")
-	}
-	if f.By&store.ByHour != 0 {
-		cols = append(cols, "x.hour_us")
-	}
-	if f.By&store.ByInstance != 0 {
-		cols = append(cols, "x.instance_id")
-	}
-	// A constant column keeps the scan code the same for every grouping.
-	sel, group := "0", ""
-	if len(cols) > 0 {
-		sel = strings.Join(cols, ", ")
-		group = " GROUP BY " + sel
-	}
-	aggs := []string{"SUM(x.hits)", "SUM(x.errors)", "SUM(x.s0)", "SUM(x.s1)", "SUM(x.s2)", "SUM(x.s3)", "SUM(x.s4)", "SUM(x.s5)",
-		"SUM(x.sum_us)", "MIN(x.min_us)", "MAX(x.max_us)"}
-	for i, a := range aggs {
-		// Without grouping, no rows give one row of NULLs.
-		aggs[i] = "COALESCE(" + a + ", 0)"
-	}
-	q := "SELECT " + sel + ", " + strings.Join(aggs, ", ") + " FROM gmd_rollups x" + wh.String() + group
-	rows, err := s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
+	w, err := s.watermark(ctx, s.r)
 	if err != nil {
-		return nil, fmt.Errorf("summing rollups: %w", err)
+		return nil, err
 	}
-	idx := map[sumKey]int{}
-	var out []store.Rollup
-	keys := make([]int64, max(1, len(cols)))
-	dest := make([]any, 0, len(keys)+11)
-	for i := range keys {
-		dest = append(dest, &keys[i])
+	acc := &sums{by: f.By, idx: map[sumKey]*agg{}, hist: f.Hist}
+	if f.Service == "" {
+		acc.same, acc.vsame = canonical(eps), canonical(vers)
 	}
-	for rows.Next() {
-		var ru store.Rollup
-		var sum, lo, hi int64
-		d := append(dest, &ru.Count, &ru.Errors, &ru.Status[0], &ru.Status[1], &ru.Status[2], &ru.Status[3],
-			&ru.Status[4], &ru.Status[5], &sum, &lo, &hi)
-		if err := rows.Scan(d...); err != nil {
-			rows.Close()
-			return nil, err
+	for _, sp := range spans(f, w) {
+		if sp.since >= sp.until {
+			continue
 		}
-		if ru.Count == 0 {
-			continue // the ungrouped sum of no rows
+		if sp.res == resHour {
+			err = s.sumHours(ctx, f, ids, sp, acc)
+		} else {
+			err = s.sumDerived(ctx, f, ids, sp, acc)
 		}
-		k := s.key(f.By, keys)
+		if err != nil {
+			return nil, fmt.Errorf("summing rollups: %w", err)
+		}
+	}
+	out := make([]store.Rollup, 0, len(acc.idx))
+	for k, a := range acc.idx {
+		if a.hits == 0 {
+			continue
+		}
+		ru := store.Rollup{Count: a.hits, Errors: a.errors, Status: a.status,
+			Sum: time.Duration(a.sum) * time.Microsecond, Min: time.Duration(a.lo) * time.Microsecond,
+			Max: time.Duration(a.hi) * time.Microsecond, Hist: a.hist}
+		if a.last5 > 0 {
+			ru.Last5xx = micros(a.last5)
+		}
 		s.label(&ru, f, k, eps, vers, insts)
-		ru.Sum = time.Duration(sum) * time.Microsecond
-		ru.Min = time.Duration(lo) * time.Microsecond
-		ru.Max = time.Duration(hi) * time.Microsecond
-		idx[k] = len(out)
 		out = append(out, ru)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("summing rollups: %w", err)
-	}
-	if f.Hist && len(out) > 0 {
-		if err := s.sumBuckets(ctx, f, cols, wh, idx, out); err != nil {
-			return nil, err
-		}
 	}
 	sort.Slice(out, func(a, b int) bool {
 		x, y := &out[a], &out[b]
@@ -173,61 +264,149 @@ func (s *Store) SumRollups(ctx context.Context, f store.SumFilter) ([]store.Roll
 	return out, nil
 }
 
-// sumBuckets adds the summed histograms to the rollups of idx.
-func (s *Store) sumBuckets(ctx context.Context, f store.SumFilter, cols []string, wh where, idx map[sumKey]int, out []store.Rollup) error {
-	for i := range out {
-		out[i].Hist = store.Histogram{}
+// endpointIDs returns the sorted ids of the endpoints in eps, or of the
+// one named endpoint (several when eps holds several services).
+func endpointIDs(eps map[int64]string, endpoint string) []int64 {
+	var ids []int64
+	endpoint = store.Clip(endpoint)
+	for id, name := range eps {
+		if endpoint == "" || name == endpoint {
+			ids = append(ids, id)
+		}
 	}
-	sel := strings.Join(append(append([]string(nil), cols...), "x.bucket"), ", ")
-	q := "SELECT " + sel + ", SUM(x.hits) FROM gmd_rollup_buckets x" + wh.String() + " GROUP BY " + sel
+	slices.Sort(ids)
+	return ids
+}
+
+func inIDs(col string, ids []int64) string {
+	var b strings.Builder
+	b.WriteString(col + " IN (")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// rangeCond adds the span's bounds on col.
+func (sp span) cond(wh *where, col string) {
+	if sp.since != openSince {
+		wh.add(col+" >= ?", sp.since)
+	}
+	if sp.until != openUntil {
+		wh.add(col+" < ?", sp.until)
+	}
+}
+
+// hourKey is the hourly rollups' primary key, whose prefixes SumRollups
+// groups by.
+var hourKey = []string{"x.endpoint_id", "x.hour_us", "x.version_id", "x.instance_id"}
+
+// sumHours adds the hourly rollups of a span, grouped in the database by
+// the shortest prefix of the primary key that holds the filter's columns.
+func (s *Store) sumHours(ctx context.Context, f store.SumFilter, ids []int64, sp span, acc *sums) error {
+	var wh where
+	// The ids are our own integers: inlined, they cannot inject anything,
+	// and the planner sees a list it can walk the primary key with.
+	wh.conds = append(wh.conds, inIDs("x.endpoint_id", ids))
+	sp.cond(&wh, "x.hour_us")
+	n := 1
+	switch {
+	case f.By&store.ByInstance != 0:
+		n = 4
+	case f.By&store.ByVersion != 0:
+		n = 3
+	case f.By&store.ByHour != 0:
+		n = 2
+	}
+	key := strings.Join(hourKey[:n], ", ")
+	q := "SELECT " + key + `, SUM(x.hits), SUM(x.errors), SUM(x.s0), SUM(x.s1), SUM(x.s2), SUM(x.s3), SUM(x.s4), SUM(x.s5),
+SUM(x.sum_us), MIN(x.min_us), MAX(x.max_us), MAX(CASE WHEN x.s5 > 0 THEN x.hour_us ELSE 0 END) FROM gmd_rollups x` + wh.String() +
+		" GROUP BY " + key
 	rows, err := s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
 	if err != nil {
-		return fmt.Errorf("summing histograms: %w", err)
+		return err
+	}
+	var k [4]int64
+	var a agg
+	dest := make([]any, 0, n+12)
+	for i := range n {
+		dest = append(dest, &k[i])
+	}
+	dest = append(dest, aggDest(&a)...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return err
+		}
+		acc.at(k[0], k[2], k[1], k[3]).add(&a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !f.Hist {
+		return nil
+	}
+	// Histograms row by row: grouping by bucket would sort.
+	q = "SELECT x.endpoint_id, x.hour_us, x.version_id, x.instance_id, x.bucket, x.hits FROM gmd_rollup_buckets x" + wh.String()
+	rows, err = s.r.QueryContext(ctx, s.d.rebind(q), wh.args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
-	keys := make([]int64, len(cols))
-	var bucket int
-	var n int64
-	dest := make([]any, 0, len(cols)+2)
-	for i := range keys {
-		dest = append(dest, &keys[i])
+	var b int
+	var hits int64
+	for rows.Next() {
+		if err := rows.Scan(&k[0], &k[1], &k[2], &k[3], &b, &hits); err != nil {
+			return err
+		}
+		acc.at(k[0], k[2], k[1], k[3]).hist[b] += hits
 	}
-	dest = append(dest, &bucket, &n)
+	return rows.Err()
+}
+
+// sumDerived adds the daily rollups or the totals of a span, row by row.
+func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, sp span, acc *sums) error {
+	var wh where
+	wh.conds = append(wh.conds, inIDs("x.endpoint_id", ids))
+	table := "gmd_totals"
+	if sp.res == resDay {
+		table = "gmd_daily"
+		sp.cond(&wh, "x.day_us")
+	}
+	cols := aggCols
+	if f.Hist {
+		cols += ", hist"
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.rebind("SELECT endpoint_id, version_id, "+cols+" FROM "+table+" x"+wh.String()), wh.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ep, ver int64
+	var a agg
+	var hist []byte
+	dest := append([]any{&ep, &ver}, aggDest(&a)...)
+	if f.Hist {
+		dest = append(dest, &hist)
+	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		if i, ok := idx[s.key(f.By, keys)]; ok {
-			out[i].Hist[bucket] += n
+		g := acc.at(ep, ver, 0, 0)
+		g.add(&a)
+		if f.Hist {
+			if err := decodeHist(hist, g.hist); err != nil {
+				return err
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("summing histograms: %w", err)
-	}
-	return nil
-}
-
-// key turns the scanned grouping columns, in the order ByEndpoint,
-// ByVersion, ByHour, ByInstance, into a map key.
-func (s *Store) key(by store.Dims, cols []int64) sumKey {
-	var k sumKey
-	i := 0
-	if by&store.ByEndpoint != 0 {
-		k.ep = cols[i]
-		i++
-	}
-	if by&store.ByVersion != 0 {
-		k.ver = cols[i]
-		i++
-	}
-	if by&store.ByHour != 0 {
-		k.hour = cols[i]
-		i++
-	}
-	if by&store.ByInstance != 0 {
-		k.inst = cols[i]
-	}
-	return k
+	return rows.Err()
 }
 
 func (s *Store) label(ru *store.Rollup, f store.SumFilter, k sumKey, eps, vers, insts map[int64]string) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -23,14 +24,15 @@ func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time, limit int) 
 // PruneRollups deletes at most limit rollups and at most limit histogram
 // rows of hours that ended by cutoff. Rollups go first: a histogram
 // row without its rollup is never read, while the reverse would show a
-// rollup with an empty histogram.
+// rollup with an empty histogram. Hours not yet folded into the daily
+// rollups are kept whatever cutoff says (see guard).
 func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
 	us := store.HourOf(cutoff).UnixMicro() // the hour cutoff falls in stays whole
-	n, err := s.prune(ctx, "gmd_rollups", "hour_us", "endpoint_id, hour_us, version_id, instance_id", us, limit)
+	n, err := s.pruneGuarded(ctx, "gmd_rollups", "hour_us", "endpoint_id, hour_us, version_id, instance_id", us, limit)
 	if err != nil {
 		return n, err
 	}
-	m, err := s.prune(ctx, "gmd_rollup_buckets", "hour_us", "endpoint_id, hour_us, version_id, instance_id, bucket", us, limit)
+	m, err := s.pruneGuarded(ctx, "gmd_rollup_buckets", "hour_us", "endpoint_id, hour_us, version_id, instance_id, bucket", us, limit)
 	if err != nil || n+m > 0 {
 		return n + m, err
 	}
@@ -38,10 +40,45 @@ func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (
 	return s.prune(ctx, "gmd_profiles", "end_us", "id", cutoff.UnixMicro(), limit)
 }
 
+// PruneDaily deletes at most limit daily rollups of days that ended by
+// cutoff.
+func (s *Store) PruneDaily(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	return s.pruneGuarded(ctx, "gmd_daily", "day_us", "endpoint_id, day_us, version_id", floorDay(cutoff.UnixMicro()), limit)
+}
+
+// pruneGuarded prunes hourly or daily rollups before the watermark of
+// the derived rollups at most, holding the watermark row like a
+// deriver, and first records how far it prunes ('pruned'), so that
+// RederiveTouched never folds a day again from hours, or against daily
+// rollups, that are partly gone.
+func (s *Store) pruneGuarded(ctx context.Context, table, col, key string, before int64, limit int) (int64, error) {
+	return s.pruneTx(ctx, table, col, key, limit, func(tx *sql.Tx) (int64, error) {
+		if _, err := tx.ExecContext(ctx, `UPDATE gmd_derived SET changes = changes + 1 WHERE name = 'daily'`); err != nil {
+			return 0, err
+		}
+		w, err := s.watermark(ctx, tx)
+		if err != nil {
+			return 0, err
+		}
+		before = min(before, w)
+		if before <= 0 {
+			return 0, nil
+		}
+		_, err = tx.ExecContext(ctx, s.d.rebind(`UPDATE gmd_derived SET value = `+s.d.Greatest+`(value, ?), changes = changes + 1 WHERE name = 'pruned'`), before)
+		return before, err
+	})
+}
+
 // prune deletes at most limit rows of table whose column is below before,
 // in a transaction of its own at the writers' isolation level (MySQL's
 // READ COMMITTED locks no gaps, so new rows are never held up).
 func (s *Store) prune(ctx context.Context, table, col, key string, before int64, limit int) (int64, error) {
+	return s.pruneTx(ctx, table, col, key, limit, func(*sql.Tx) (int64, error) { return before, nil })
+}
+
+// pruneTx is prune with the bound given by bound inside the transaction
+// (0: nothing to delete).
+func (s *Store) pruneTx(ctx context.Context, table, col, key string, limit int, bound func(*sql.Tx) (int64, error)) (int64, error) {
 	if limit <= 0 {
 		return 0, fmt.Errorf("prune limit %d: want more than 0", limit)
 	}
@@ -61,6 +98,11 @@ func (s *Store) prune(ctx context.Context, table, col, key string, before int64,
 			return err
 		}
 		defer tx.Rollback()
+		before, err := bound(tx)
+		if err != nil || before <= 0 {
+			n = 0
+			return err
+		}
 		res, err := tx.ExecContext(ctx, s.d.rebind(q), before)
 		if err != nil {
 			return fmt.Errorf("pruning %s: %w", table, err)

@@ -41,6 +41,7 @@ func queryData(t *testing.T, s store.Store) []store.Request {
 // wantSums folds requests into the sums SumRollups must return.
 func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 	var sel []store.Request
+	last5xx := map[[4]string]time.Time{}
 	for _, r := range reqs {
 		h := store.HourOf(r.Start)
 		if (f.Service != "" && r.Service != f.Service) || (f.Endpoint != "" && r.Endpoint != f.Endpoint) ||
@@ -60,10 +61,17 @@ func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 			r.Instance = ""
 		}
 		r.Service = f.Service
+		if r.Status >= 500 && r.Status < 600 {
+			k := [4]string{r.Endpoint, r.Version, store.HourOf(r.Start).String(), r.Instance}
+			if h.After(last5xx[k]) {
+				last5xx[k] = h
+			}
+		}
 		sel = append(sel, r)
 	}
 	out := store.Aggregate(sel)
 	for i := range out {
+		out[i].Last5xx = last5xx[[4]string{out[i].Endpoint, out[i].Version, out[i].Hour.String(), out[i].Instance}]
 		if f.By&store.ByHour == 0 {
 			out[i].Hour = time.Time{}
 		}
@@ -95,6 +103,9 @@ func sameRollup(g, w store.Rollup) string {
 	if g.Count != w.Count || g.Errors != w.Errors || g.Status != w.Status || g.Sum != w.Sum || g.Min != w.Min || g.Max != w.Max {
 		return fmt.Sprintf("%s/%s/%v: count=%d errors=%d status=%v sum=%v min=%v max=%v, want count=%d errors=%d status=%v sum=%v min=%v max=%v",
 			w.Endpoint, w.Version, w.Hour, g.Count, g.Errors, g.Status, g.Sum, g.Min, g.Max, w.Count, w.Errors, w.Status, w.Sum, w.Min, w.Max)
+	}
+	if !g.Last5xx.Equal(w.Last5xx) {
+		return fmt.Sprintf("%s/%s/%v: last 5xx in %v, want %v", w.Endpoint, w.Version, w.Hour, g.Last5xx, w.Last5xx)
 	}
 	if (g.Hist == nil) != (w.Hist == nil) || len(g.Hist) != len(w.Hist) {
 		return fmt.Sprintf("%s/%s/%v: histogram of %d buckets (nil %v), want %d (nil %v)", w.Endpoint, w.Version, w.Hour,
