@@ -185,6 +185,20 @@ func build(path string, rows int) error {
 		clean()
 		return err
 	}
+	// A running dashboard folds closed days into daily rollups and totals
+	// in the background (internal/retention); a database made in one go
+	// gets them here, as a service that has run for the whole history.
+	for {
+		ok, err := s.DeriveDay(context.Background(), End())
+		if err != nil {
+			s.Close()
+			clean()
+			return err
+		}
+		if !ok {
+			break
+		}
+	}
 	if err := s.Close(); err != nil {
 		clean()
 		return err
