@@ -57,7 +57,9 @@ type Auth struct {
 	dummy  func() string // hash checked when a user does not exist
 	byAddr *limiter
 	byUser *limiter
-	basic  *basicCache
+	// byDevice limits the attempts of browsers with a device cookie.
+	byDevice *limiter
+	basic    *basicCache
 
 	initMu sync.Mutex
 	inited atomic.Bool // Init succeeded: keys are set, users seeded
@@ -67,7 +69,7 @@ type Auth struct {
 func New(opts Options) *Auth {
 	a := &Auth{opts: opts, store: opts.Store, log: opts.Logger, now: opts.Now,
 		byAddr: newLimiter(20, 10*time.Second, 10000), byUser: newLimiter(10, 30*time.Second, 10000),
-		basic: newBasicCache(256)}
+		byDevice: newLimiter(10, 30*time.Second, 10000), basic: newBasicCache(256)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

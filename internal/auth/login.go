@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"crypto/sha256"
 	"errors"
 	"net/http"
@@ -69,15 +68,14 @@ func (a *Auth) Session(r *http.Request) (*Login, error) {
 // credentials, never the password) so that scripts polling the API do not
 // pay a password hash per request; a password change ends it.
 func (a *Auth) Basic(r *http.Request, ip, name, pw string) (*Login, error) {
-	ctx := r.Context()
 	ck := a.basic.key(a.keys, name, pw)
 	if hashes, ok := a.basic.get(ck, a.now()); ok {
-		u, err := a.store.User(ctx, name)
+		u, err := a.store.User(r.Context(), name)
 		if err == nil && strings.Join(u.Hashes, "\n") == hashes {
 			return &Login{Name: u.Name, Role: u.Role, Basic: true}, nil
 		}
 	}
-	u, ok, err := a.CheckPassword(ctx, ip, name, pw)
+	u, ok, err := a.CheckPassword(r, ip, name, pw)
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +86,23 @@ func (a *Auth) Basic(r *http.Request, ip, name, pw string) (*Login, error) {
 	return &Login{Name: u.Name, Role: u.Role, Basic: true}, nil
 }
 
-// CheckPassword verifies a login attempt under the rate limits. It takes
-// as long for a user that does not exist as for a wrong password.
-func (a *Auth) CheckPassword(ctx context.Context, ip, name, pw string) (store.User, bool, error) {
+// CheckPassword verifies a login attempt of r, from the client address
+// ip, under the rate limits: an attempt from a browser whose device cookie
+// names the user is limited per device, any other per user name and per
+// address. It takes as long for a user that does not exist as for a
+// wrong password.
+func (a *Auth) CheckPassword(r *http.Request, ip, name, pw string) (store.User, bool, error) {
+	ctx := r.Context()
 	now := a.now()
 	addr, user := addrKey(ip), store.Clip(name)
-	if wait := max(a.byAddr.wait(addr, now), a.byUser.wait(user, now)); wait > 0 {
+	dev, trusted := a.device(r, user, now)
+	var wait time.Duration
+	if trusted {
+		wait = a.byDevice.wait(dev, now)
+	} else {
+		wait = max(a.byAddr.wait(addr, now), a.byUser.wait(user, now))
+	}
+	if wait > 0 {
 		secs := int(wait/time.Second) + 1
 		return store.User{}, false, &reply.Error{Status: http.StatusTooManyRequests,
 			Msg: "too many failed logins; try again in " + strconv.Itoa(secs) + " seconds", RetryAfter: secs}
@@ -107,9 +116,13 @@ func (a *Auth) CheckPassword(ctx context.Context, ip, name, pw string) (store.Us
 		return u, false, err
 	}
 	if !ok || name == "" {
-		a.byAddr.fail(addr, a.now())
-		a.byUser.fail(user, a.now())
-		a.log.Warn("dashboard: failed login", "user", user, "ip", ip)
+		if trusted {
+			a.byDevice.fail(dev, a.now())
+		} else {
+			a.byAddr.fail(addr, a.now())
+			a.byUser.fail(user, a.now())
+		}
+		a.log.Warn("dashboard: failed login", "user", user, "ip", ip, "trusted_device", trusted)
 		return u, false, nil
 	}
 	return u, true, nil

@@ -305,7 +305,7 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, u *lo
 	if pw != again {
 		return s.showAccount(w, r, u, http.StatusBadRequest, note{Problem: "The two new passwords differ."})
 	}
-	me, ok, err := s.auth.CheckPassword(r.Context(), s.clientIP(r), u.Name, cur)
+	me, ok, err := s.auth.CheckPassword(r, s.clientIP(r), u.Name, cur)
 	if he, limited := err.(*reply.Error); limited {
 		return s.showAccount(w, r, u, he.Status, note{Problem: he.Msg})
 	}

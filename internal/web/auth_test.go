@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -437,7 +438,7 @@ func TestUnknownUserCostsAHashToo(t *testing.T) {
 	f := newFixture(t, nil)
 	count := func(name, pw string) int64 {
 		before := f.srv.auth.HashesChecked()
-		_, ok, err := f.srv.auth.CheckPassword(t.Context(), "192.0.2.9", name, pw)
+		_, ok, err := f.srv.auth.CheckPassword(httptest.NewRequest("POST", "/dashboard/login", nil), "192.0.2.9", name, pw)
 		if err != nil || ok {
 			t.Fatalf("checkPassword(%q): %v, %v", name, ok, err)
 		}
@@ -449,4 +450,55 @@ func TestUnknownUserCostsAHashToo(t *testing.T) {
 	if count("", "x") != 1 {
 		t.Error("an empty user name skips the hash")
 	}
+}
+
+// TestStrangersCannotLockOutATrustedBrowser: failed logins for admin from
+// anywhere fill the user name's (and the address's) bucket, but the
+// owner's browser, which logged in before and keeps its device cookie,
+// still logs in. Untrusted browsers still wait; a device cookie of another
+// user or a forged one is not trusted; a trusted browser that guesses is
+// limited on its own.
+func TestStrangersCannotLockOutATrustedBrowser(t *testing.T) {
+	f := newFixture(t, nil)
+	owner := f.login("admin", adminPW)
+	if c := owner.c.Jar.Cookies(mustParse(t, f.ts.URL+"/dashboard/")); !hasCookie(c, auth.DeviceCookieName) {
+		t.Fatalf("no device cookie after login: %v", c)
+	}
+	try := func(c *client, user, pw string) response {
+		return c.post("/dashboard/login", url.Values{"username": {user}, "password": {pw}})
+	}
+	for i := 0; i < 30; i++ { // a stranger, every attempt from a fresh browser
+		try(f.client(), "admin", "guess-"+strconv.Itoa(i))
+	}
+	wantStatus(t, try(f.client(), "admin", adminPW), http.StatusTooManyRequests)
+	wantStatus(t, try(owner, "admin", adminPW), http.StatusSeeOther)
+
+	guestBrowser := f.login("guest", guestPW)
+	wantStatus(t, try(guestBrowser, "admin", adminPW), http.StatusTooManyRequests)
+	forged := f.client()
+	forged.header.Set("Cookie", auth.DeviceCookieName+"=YWRtaW4AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.c2ln")
+	wantStatus(t, try(forged, "admin", adminPW), http.StatusTooManyRequests)
+
+	for i := 0; i < 10; i++ {
+		wantStatus(t, try(owner, "admin", "wrong"), http.StatusUnauthorized)
+	}
+	wantStatus(t, try(owner, "admin", adminPW), http.StatusTooManyRequests)
+}
+
+func mustParse(t testing.TB, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func hasCookie(cs []*http.Cookie, name string) bool {
+	for _, c := range cs {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }

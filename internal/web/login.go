@@ -25,7 +25,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, _ *login) err
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *login) error {
 	name, pw := r.PostForm.Get("username"), r.PostForm.Get("password")
 	next := safeNext(s.link, r.PostForm.Get("next"))
-	u, ok, err := s.auth.CheckPassword(r.Context(), s.clientIP(r), name, pw)
+	u, ok, err := s.auth.CheckPassword(r, s.clientIP(r), name, pw)
 	if he, limited := err.(*reply.Error); limited {
 		he.Headers(w.Header())
 		return s.render(w, r, nil, he.Status, "login", "Log in", loginForm{Next: next, Username: name, problem: he.Msg})
@@ -44,6 +44,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, _ *login) e
 	if _, err := s.auth.StartSession(w, r, u.Name); err != nil {
 		return err
 	}
+	s.auth.TrustDevice(w, r, u.Name)
 	s.log.Info("dashboard: login", "user", u.Name, "ip", s.clientIP(r))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
