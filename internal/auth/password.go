@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -174,13 +175,33 @@ func randIntn(n int) int {
 	return int(v % uint64(n)) // bias below 2^-58 for small n
 }
 
-// PasswordProblem says what is wrong with a password a user chose, or "".
-func PasswordProblem(pw string) string {
+// MinPassword is the fewest characters a password may have, whether a
+// user chooses it in the UI or the configuration sets it.
+const MinPassword = 8
+
+// PasswordRule says what is wrong with a password, in words that follow
+// "want" ("at least 8 characters"), or "" when it may be used. It is the
+// one rule for passwords: the UI's forms and the configuration's PASSWORD
+// and GUEST_PASSWORD keys check it.
+func PasswordRule(pw string) string {
 	switch {
-	case len([]rune(pw)) < 8:
-		return "A password needs at least 8 characters."
+	case utf8.RuneCountInString(pw) < MinPassword:
+		return "at least " + strconv.Itoa(MinPassword) + " characters"
 	case len(pw) > maxPassword:
-		return "A password may have at most 1024 bytes."
+		return "at most 1024 bytes"
 	}
 	return ""
+}
+
+// PasswordProblem says what is wrong with a password a user chose, as a
+// sentence for a form, or "".
+func PasswordProblem(pw string) string {
+	switch want := PasswordRule(pw); {
+	case want == "":
+		return ""
+	case len(pw) > maxPassword:
+		return "A password may have " + want + "."
+	default:
+		return "A password needs " + want + "."
+	}
 }

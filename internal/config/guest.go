@@ -2,8 +2,11 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 )
 
 // parseGuestPasswords reads one password, or several written as a Python list of strings
@@ -81,4 +84,21 @@ func pythonString(s string) (value, rest string, err error) {
 		}
 	}
 	return "", "", errors.New("a string in the list is not closed")
+}
+
+// checkPasswords applies the UI's rule for passwords (auth.PasswordRule)
+// to configured ones; "" (none configured) passes.
+func checkPasswords(pws ...string) error {
+	for i, pw := range pws {
+		if pw == "" {
+			continue
+		}
+		if want := auth.PasswordRule(pw); want != "" {
+			if len(pws) > 1 {
+				return fmt.Errorf("password %d of the list is too short or too long: want %s, as the Users page asks", i+1, want)
+			}
+			return fmt.Errorf("want %s, as the Users page asks (a breaking change in this version: see docs/upgrading.md)", want)
+		}
+	}
+	return nil
 }

@@ -99,9 +99,12 @@ func keyTable() []keyDef {
 		},
 		{
 			Key: Key{Name: "PASSWORD", Secret: true, FlaskSection: "authentication",
-				Description: "Administrator password. When empty, the dashboard generates one when it starts."},
+				Description: "Administrator password, at least 8 characters. When empty, the dashboard generates one when it starts."},
 			field: "Password",
-			set:   func(c *Config, v string) error { c.Password = v; return nil },
+			set: func(c *Config, v string) error {
+				c.Password = v
+				return checkPasswords(v)
+			},
 		},
 		{
 			Key: Key{Name: "GUEST_USERNAME", Default: "guest", FlaskSection: "authentication",
@@ -111,9 +114,14 @@ func keyTable() []keyDef {
 		},
 		{
 			Key: Key{Name: "GUEST_PASSWORD", Secret: true, FlaskSection: "authentication",
-				Description: "Guest password, or several as a Python list: ['one', 'two']. When empty, guests cannot log in."},
+				Description: "Guest password, or several as a Python list: ['first one', 'second one']; each at least 8 characters. When empty, guests cannot log in."},
 			field: "GuestPasswords",
-			set:   func(c *Config, v string) (err error) { c.GuestPasswords, err = parseGuestPasswords(v); return err },
+			set: func(c *Config, v string) (err error) {
+				if c.GuestPasswords, err = parseGuestPasswords(v); err != nil {
+					return err
+				}
+				return checkPasswords(c.GuestPasswords...)
+			},
 		},
 		{
 			Key: Key{Name: "OUTLIER_DETECTION_CONSTANT", Default: "2.5", FlaskSection: "dashboard",

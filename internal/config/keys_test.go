@@ -17,7 +17,7 @@ func exampleValues() map[string]string {
 		"USERNAME":                    "root",
 		"PASSWORD":                    "correct horse battery",
 		"GUEST_USERNAME":              "viewer",
-		"GUEST_PASSWORD":              "['one', \"two\"]",
+		"GUEST_PASSWORD":              "['first one', \"second one\"]",
 		"OUTLIER_DETECTION_CONSTANT":  "3",
 		"MONITOR_LEVEL":               "2",
 		"SECURITY_TOKEN":              "0123456789abcdef0123",

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -143,9 +144,18 @@ func TestLoadOptionsFileWinsOverEnv(t *testing.T) {
 }
 
 // TestLoadFlaskFile loads Flask-MonitoringDashboard's documented file unchanged.
+//
+// Except for one line: Flask's default PASSWORD=admin is shorter than
+// the 8 characters every password needs, so that file is refused with an
+// error naming PASSWORD; with a longer password the rest loads unchanged.
 func TestLoadFlaskFile(t *testing.T) {
 	t.Parallel()
-	path := writeINI(t, flaskFile)
+	_, err := Load(Options{File: writeINI(t, flaskFile)})
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Key != "PASSWORD" || !strings.Contains(err.Error(), "want at least 8 characters") || strings.Contains(err.Error(), "admin\"") {
+		t.Fatalf("Flask's default password: %v, want an error naming PASSWORD", err)
+	}
+	path := writeINI(t, strings.Replace(flaskFile, "PASSWORD=admin\n", "PASSWORD=longer-admin-pw\n", 1))
 	c := mustLoad(t, Options{File: path})
 
 	if want := []string{"dashboardguest!", "second_pw!"}; !reflect.DeepEqual(c.GuestPasswords, want) {
@@ -162,7 +172,7 @@ func TestLoadFlaskFile(t *testing.T) {
 		{"Git", c.Git, filepath.Join(filepath.Dir(path), "..", ".git")},
 		{"CustomLink", c.CustomLink, "dashboard"},
 		{"Username", c.Username, "admin"},
-		{"Password", c.Password, "admin"},
+		{"Password", c.Password, "longer-admin-pw"},
 		{"GuestUsername", c.GuestUsername, "guest"},
 		{"SecurityToken", c.SecurityToken, flaskExampleToken},
 		{"Database", c.Database, "sqlite:///dashboard.db"},
@@ -177,15 +187,14 @@ func TestLoadFlaskFile(t *testing.T) {
 		fmt.Sprintf("ENABLE_LOGGING in %s line 8", path),
 		fmt.Sprintf("TABLE_PREFIX in %s line 16", path),
 		fmt.Sprintf("COLORS in %s line 20", path),
-		"PASSWORD is Flask-MonitoringDashboard's well-known default",
 		"SECURITY_TOKEN is the example token",
 	} {
 		if !containsSubstring(c.Warnings, w) {
 			t.Errorf("no warning with %q in %q", w, c.Warnings)
 		}
 	}
-	if len(c.Warnings) != 5 {
-		t.Errorf("got %d warnings, want 5: %q", len(c.Warnings), c.Warnings)
+	if len(c.Warnings) != 4 {
+		t.Errorf("got %d warnings, want 4: %q", len(c.Warnings), c.Warnings)
 	}
 	for key, src := range map[string]string{"SAMPLING_PERIOD": ":7", "PASSWORD": ":11", "GUEST_PASSWORD": ":13", "DATABASE": ":17", "TIMEZONE": ":19", "QUEUE_SIZE": "default"} {
 		if e := entry(t, c, key); !strings.HasSuffix(e.Source, src) {
@@ -248,8 +257,7 @@ func TestLoadWeakSecrets(t *testing.T) {
 	}{
 		{"generated password", nil, 0},
 		{"strong password", map[string]string{"PASSWORD": "correct horse battery"}, 0},
-		{"flask default", map[string]string{"PASSWORD": "admin"}, 1},
-		{"same as user", map[string]string{"USERNAME": "ops", "PASSWORD": "ops"}, 1},
+		{"same as user", map[string]string{"USERNAME": "operator1", "PASSWORD": "operator1"}, 1},
 		{"example token", map[string]string{"SECURITY_TOKEN": flaskExampleToken}, 1},
 	}
 	for _, tt := range tests {
@@ -267,6 +275,39 @@ func TestLoadWeakSecrets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestShortPasswordsAreRefused: the configuration's passwords follow the
+// UI's rule (at least 8 characters), and the error names the key without
+// showing the password.
+func TestShortPasswordsAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, key, value, want string
+	}{
+		{"admin, 5 characters", "PASSWORD", "admin", "PASSWORD (secret) in code: want at least 8 characters"},
+		{"admin, 7 characters", "PASSWORD", "seven77", "PASSWORD (secret) in code: want at least 8 characters"},
+		{"guest", "GUEST_PASSWORD", "guest", "GUEST_PASSWORD (secret) in code: want at least 8 characters"},
+		{"one short guest password in a list", "GUEST_PASSWORD", "['long-enough-1', 'short']", "GUEST_PASSWORD (secret) in code: password 2 of the list"},
+		{"too long", "PASSWORD", strings.Repeat("x", 1025), "want at most 1024 bytes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(Options{Code: map[string]string{c.key: c.value}})
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Key != c.key || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one with %q", err, c.want)
+			}
+			if len(c.value) < 100 && strings.Contains(err.Error(), c.value) {
+				t.Errorf("the error shows the password: %v", err)
+			}
+		})
+	}
+	for _, ok := range []string{"12345678", "äöüßäöüß"} {
+		if _, err := Load(Options{Code: map[string]string{"PASSWORD": ok, "GUEST_PASSWORD": ok}}); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
 	}
 }
 
