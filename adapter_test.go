@@ -64,7 +64,7 @@ func TestBeginEndAddsNoAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop objects at random; scripts/test counts allocations without it")
 	}
-	d := mustNew(t, http.NotFoundHandler(), Config{Store: discardStore{memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000"}})
+	d := mustNew(t, http.NotFoundHandler(), Config{Store: discardStore{Store: memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000"}})
 	r := httptest.NewRequest("GET", "/books/42", nil)
 	name := "GET /books/:id"
 	d.Begin(r, name).End(200)
@@ -170,7 +170,7 @@ func TestServeEndpointAddsNoAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop objects at random; scripts/test counts allocations without it")
 	}
-	d := mustNew(t, http.NotFoundHandler(), Config{Store: discardStore{memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000"}})
+	d := mustNew(t, http.NotFoundHandler(), Config{Store: discardStore{Store: memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000"}})
 	w := &discardWriter{h: http.Header{}}
 	r := httptest.NewRequest("GET", "/books/42", nil)
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) })

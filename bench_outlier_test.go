@@ -27,7 +27,7 @@ import (
 func BenchmarkServeHTTPLevels(b *testing.B) {
 	at := func(level int, others ...string) func(*testing.B) *Dashboard {
 		return func(b *testing.B) *Dashboard {
-			d := mustNew(b, benchMux(), Config{Store: discardStore{memStore(b)}, Settings: map[string]string{"OUTLIER_MIN_DURATION": "1h"}})
+			d := mustNew(b, benchMux(), Config{Store: discardStore{Store: memStore(b)}, Settings: map[string]string{"OUTLIER_MIN_DURATION": "1h"}})
 			levels := map[string]int{"GET /books/{id}": level}
 			for _, o := range others {
 				levels[o] = store.LevelOutliers
@@ -78,7 +78,7 @@ func BenchmarkServeHTTPLevels(b *testing.B) {
 // BenchmarkProfilerOverhead measures.
 func TestLevel2AddsNoAllocations(t *testing.T) {
 	for _, level := range []int{store.LevelOutliers, store.LevelProfiler} {
-		d := mustNew(t, benchMux(), Config{Store: discardStore{memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000", "SAMPLING_PERIOD": "1s"}})
+		d := mustNew(t, benchMux(), Config{Store: discardStore{Store: memStore(t)}, Settings: map[string]string{"QUEUE_SIZE": "100000", "SAMPLING_PERIOD": "1s"}})
 		d.DeclareEndpoint("GET /books/{id}", "GET")
 		if err := d.SetLevel(t.Context(), "GET /books/{id}", level); err != nil {
 			t.Fatal(err)

@@ -30,7 +30,7 @@ func BenchmarkProfilerOverhead(b *testing.B) {
 					time.Sleep(20 * time.Millisecond)
 					w.Write(body)
 				})
-				d := mustNew(b, mux, Config{Store: discardStore{memStore(b)}}) // memStore keeps the UI's users
+				d := mustNew(b, mux, Config{Store: discardStore{Store: memStore(b)}}) // memStore keeps the UI's users
 				d.DeclareEndpoint("GET /books/{id}", "GET")
 				if err := d.SetLevel(b.Context(), "GET /books/{id}", level); err != nil {
 					b.Fatal(err)
