@@ -10,9 +10,9 @@ import (
 
 // Measurement is one request being measured for a router adapter whose
 // framework writes the response through its own type and keeps the
-// status itself (gin, echo). Begin starts it once the router has matched
-// the request, End finishes it. It is a value: keeping one costs no
-// allocation.
+// status itself (gin, echo). [Dashboard.Begin] starts it once the router
+// has matched the request, [Measurement.End] finishes it. It is a value:
+// keeping one costs no allocation.
 type Measurement struct {
 	d     *Dashboard
 	e     *endpoint
@@ -23,14 +23,16 @@ type Measurement struct {
 
 // Begin starts measuring request r of endpoint, the name of the route the
 // router matched ("" when none did, counted as Unmatched), before the
-// handler runs. Call End when the handler has returned, or when it
-// panicked (with status 500).
+// handler runs. Call [Measurement.End] when the handler has returned, or
+// when it panicked (with status 500).
 //
 // Naming the endpoint before the handler runs is what lets monitoring
 // levels above 1 watch the request while it runs; routers that match
 // before their middleware (gin, echo) call Begin from a middleware.
-// Routers that serve through net/http handlers use ServeEndpoint or Wrap
-// instead, which learn the status from the writer.
+// Routers that serve through net/http handlers use
+// [Dashboard.ServeEndpoint] or [Dashboard.Wrap] instead, which learn the
+// status from the writer. See "Writing a router adapter" in the package
+// documentation.
 func (d *Dashboard) Begin(r *http.Request, endpoint string) Measurement {
 	m := Measurement{d: d, e: d.eps.get(endpoint), r: r, start: d.clock.Mono()}
 	if d.mon.Watching() {
@@ -79,12 +81,12 @@ func (m Measurement) Panic(v any) {
 
 // ServeEndpoint serves the request with next and records it under
 // endpoint, the name of the route the router matched before running next
-// ("" when none did, counted as Unmatched). It is Wrap for a router that
-// names the route before the handler runs (gorilla/mux), called from the
-// router's middleware; like Wrap it learns the status from the writer,
-// records a panic as 500, groups it and lets it go on. Because the
-// endpoint is known before next runs, requests of endpoints at levels 2
-// and 3 are watched for outliers and profiled.
+// ("" when none did, counted as [Unmatched]). It is [Dashboard.Wrap] for a
+// router that names the route before the handler runs (gorilla/mux),
+// called from the router's middleware; like Wrap it learns the status from
+// the writer, records a panic as 500, groups it and lets it go on. Because
+// the endpoint is known before next runs, requests of endpoints at levels
+// 2 and 3 are watched for outliers and profiled.
 func (d *Dashboard) ServeEndpoint(w http.ResponseWriter, r *http.Request, endpoint string, next http.Handler) {
 	e := d.eps.get(endpoint)
 	if d.mon.Watching() {

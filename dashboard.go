@@ -30,8 +30,8 @@ import (
 const ownPackage = "github.com/go-monitoring-dashboard/dashboard"
 
 // Dashboard records the requests of the handler it wraps and serves the
-// dashboard under its link. It is an http.Handler. Create it with New or
-// Bind and stop it with Close.
+// dashboard under its link. It is an [http.Handler]. Create it with [New]
+// or [Bind] and stop it with [Dashboard.Close].
 type Dashboard struct {
 	next      http.Handler
 	cfg       *config.Config
@@ -66,7 +66,7 @@ type Dashboard struct {
 // Bind wraps h with a dashboard configured by the INI file named in
 // DASHBOARD_CONFIG, the DASHBOARD_* environment variables and the defaults.
 // It panics, naming the bad setting, when the configuration is wrong, like
-// regexp.MustCompile; use New to handle the error.
+// [regexp.MustCompile]; use [New] to handle the error.
 func Bind(h http.Handler) *Dashboard {
 	d, err := New(h, Config{})
 	if err != nil {
@@ -77,7 +77,7 @@ func Bind(h http.Handler) *Dashboard {
 
 // New wraps h with a dashboard. It reads the configuration, detects the
 // version, opens the database (creating and migrating it when needed) and
-// starts the recorder. Close stops it.
+// starts the recorder. [Dashboard.Close] stops it.
 func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	if h == nil {
 		h = http.DefaultServeMux
@@ -182,25 +182,26 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Middleware returns a middleware that records the requests passing
 // through it, for routers that take func(http.Handler) http.Handler. The
-// endpoint is r.Pattern, which net/http's ServeMux sets; routers with their
-// own patterns have adapter packages. It does not serve the dashboard's
-// pages.
+// endpoint is [http.Request.Pattern], which net/http's [http.ServeMux]
+// sets; routers with their own patterns have adapter packages. It does not
+// serve the dashboard's pages: mount [Dashboard.Handler] for them.
 func (d *Dashboard) Middleware() func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler { return d.Wrap(next, nil) }
 }
 
 // Wrap returns next, recording its requests. After next returns, route
 // names the request's endpoint (a route pattern, never a raw path); nil
-// reads r.Pattern. An empty name counts the request as Unmatched. Router
-// adapters use it.
+// reads r.Pattern. An empty name counts the request as [Unmatched]. Router
+// adapters use it (see "Writing a router adapter" in the package
+// documentation).
 //
 // Because the endpoint is known only when next returns, requests wrapped
 // with a route function are timed and their panics grouped, but watched
 // for outliers or profiled (levels 2 and 3) only when next is a
-// RouteMatcher. Routers that match before the handler runs use
-// ServeEndpoint or Begin instead. With a nil route, next is watched when
-// it is a *http.ServeMux (which is asked for the pattern first) or when
-// the dashboard sits inside a ServeMux route.
+// [RouteMatcher]. Routers that match before the handler runs use
+// [Dashboard.ServeEndpoint] or [Dashboard.Begin] instead. With a nil route,
+// next is watched when it is a *[http.ServeMux] (which is asked for the
+// pattern first) or when the dashboard sits inside a ServeMux route.
 func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.isUI(r.URL.Path) {
@@ -213,13 +214,13 @@ func (d *Dashboard) Wrap(next http.Handler, route func(*http.Request) string) ht
 	})
 }
 
-// RouteMatcher is a handler given to Wrap whose router can tell which
-// route a request will take without serving it, such as chi's Find. While
-// some endpoint is at level 2 or 3 (and only then: a match costs about as
-// much as routing), Wrap asks MatchRoute before next runs, so that the
-// request can be watched for outliers and profiled; ok false leaves it
-// unwatched. The endpoint recorded is still the one Wrap's route function
-// names after next returns.
+// RouteMatcher is a handler given to [Dashboard.Wrap] whose router can
+// tell which route a request will take without serving it, such as chi's
+// Find. While some endpoint is at level 2 or 3 (and only then: a match
+// costs about as much as routing), Wrap asks MatchRoute before next runs,
+// so that the request can be watched for outliers and profiled; ok false
+// leaves it unwatched. The endpoint recorded is still the one Wrap's route
+// function names after next returns.
 type RouteMatcher interface {
 	http.Handler
 	MatchRoute(r *http.Request) (endpoint string, ok bool)

@@ -13,7 +13,7 @@ import (
 )
 
 // Sample is a finished request, for frameworks that do not serve through
-// net/http handlers and record by hand with Record.
+// net/http handlers and record by hand with [Dashboard.Record].
 type Sample struct {
 	// Endpoint is the route pattern that matched, such as
 	// "GET /books/{id}" or "/books/:id"; "" when none did (counted as
@@ -25,7 +25,7 @@ type Sample struct {
 	Status   int
 	Start    time.Time
 	Duration time.Duration
-	// Group names the user of the request (see Config.GroupBy).
+	// Group names the user of the request (see [Config.GroupBy]).
 	Group string
 	// IP is the client address.
 	IP string
@@ -54,7 +54,8 @@ func (d *Dashboard) Record(s Sample) bool {
 
 // DeclareEndpoint makes an endpoint known before its first request, so
 // that it is listed (with its methods) and its level can be set. Router
-// adapters declare every route at start.
+// adapters declare every route at start (see "Writing a router adapter"
+// in the package documentation).
 func (d *Dashboard) DeclareEndpoint(name string, methods ...string) {
 	if name == "" {
 		return
@@ -70,8 +71,8 @@ func (d *Dashboard) DeclareEndpoint(name string, methods ...string) {
 	}
 }
 
-// ErrUnknownEndpoint is returned by SetLevel for a name that is not an
-// endpoint.
+// ErrUnknownEndpoint is returned by [Dashboard.SetLevel] for a name that
+// is not an endpoint.
 var ErrUnknownEndpoint = errors.New("dashboard: unknown endpoint")
 
 // SetLevel sets an endpoint's monitoring level: 0 off, 1 timing, 2 timing

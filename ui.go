@@ -46,8 +46,8 @@ func (d *Dashboard) onReady(ctx context.Context, s store.Store) error {
 }
 
 // Handler returns the dashboard's pages and API alone, for routers that
-// mount handlers themselves. Mount it at the link (Link(), "/dashboard"
-// by default) without stripping the prefix, for both the link and
+// mount handlers themselves. Mount it at the link ([Dashboard.Link],
+// "/dashboard" by default) without stripping the prefix, for both the link and
 // everything under it:
 //
 //	chi:   r.Handle("/dashboard", d.Handler()); r.Handle("/dashboard/*", d.Handler())
@@ -56,7 +56,8 @@ func (d *Dashboard) onReady(ctx context.Context, s store.Store) error {
 //	mux:   mux.Handle("/dashboard/", d.Handler())
 //
 // Its requests are never recorded as the service's, even when the
-// router's middleware from Middleware or Wrap sees them.
+// router's middleware from [Dashboard.Middleware] or [Dashboard.Wrap]
+// sees them.
 func (d *Dashboard) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.isUI(r.URL.Path) {
