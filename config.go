@@ -9,10 +9,18 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// Config configures a Dashboard. The zero value is valid: every field left
-// at its zero value keeps the value from, in order of precedence, the
-// environment (DASHBOARD_<KEY>), the INI file, or the default. docs/configuration.md
-// lists every key with its default.
+// MonitorOff, as [Config.MonitorLevel], starts new endpoints switched off
+// (level 0): their requests are not recorded until [Dashboard.SetLevel] or
+// the endpoints page raises their level. It exists because Config's zero
+// value must keep recording, so MonitorLevel 0 keeps the default level.
+// Only Config.MonitorLevel takes it: SetLevel and Level speak of the off
+// level as 0.
+const MonitorOff = -1
+
+// Config configures a Dashboard. The zero value is valid and records every
+// request: every field left at its zero value keeps the value from, in
+// order of precedence, the environment (DASHBOARD_<KEY>), the INI file, or
+// the default. docs/configuration.md lists every key with its default.
 type Config struct {
 	// ConfigFile is an INI file to read. "" reads the file named by the
 	// DASHBOARD_CONFIG environment variable, if any.
@@ -42,8 +50,9 @@ type Config struct {
 	// default 2.5). 0 keeps the default.
 	OutlierDetectionConstant float64
 	// MonitorLevel is the level new endpoints get (key MONITOR_LEVEL,
-	// default 1). 0 here keeps the default; to start new endpoints switched
-	// off from code, set Settings["MONITOR_LEVEL"] = "0".
+	// default 1): 1 timing, 2 timing and outliers, 3 timing, outliers and
+	// profiler. 0 keeps the value from the environment, the file or the
+	// default; [MonitorOff] starts new endpoints switched off (level 0).
 	MonitorLevel int
 	// SecurityToken authorizes uploads of test results from CI (key
 	// SECURITY_TOKEN). Empty disables uploads.
@@ -108,7 +117,11 @@ func (c *Config) codeSettings() map[string]string {
 	if c.OutlierDetectionConstant != 0 {
 		m["OUTLIER_DETECTION_CONSTANT"] = strconv.FormatFloat(c.OutlierDetectionConstant, 'g', -1, 64)
 	}
-	if c.MonitorLevel != 0 {
+	switch c.MonitorLevel {
+	case 0:
+	case MonitorOff:
+		m["MONITOR_LEVEL"] = "0"
+	default:
 		m["MONITOR_LEVEL"] = strconv.Itoa(c.MonitorLevel)
 	}
 	set("SECURITY_TOKEN", c.SecurityToken)

@@ -46,11 +46,16 @@
 // runs: its goroutine's stack, every goroutine, CPU and memory, its URL,
 // headers and form values with secrets redacted), 3 plus a wall-clock
 // profiler whose pprof profiles are stored per endpoint and version. Panics
-// in handlers are grouped by stack at every level from 1 and re-raised. For
-// levels 2 and 3 the endpoint must be known before the handler runs: the
-// dashboard asks the [http.ServeMux] it wraps, reads r.Pattern when mounted
-// inside one, and router adapters name the route before the handler (see
-// "Writing a router adapter" below).
+// in handlers are grouped by stack at every level from 1 and re-raised.
+//
+// New endpoints start at MONITOR_LEVEL, 1 by default. In code,
+// [Config.MonitorLevel] sets it; as every zero field there, 0 keeps the
+// default, and [MonitorOff] starts new endpoints switched off.
+//
+// For levels 2 and 3 the endpoint must be known before the handler runs:
+// the dashboard asks the [http.ServeMux] it wraps, reads r.Pattern when
+// mounted inside one, and router adapters name the route before the
+// handler (see "Writing a router adapter" below).
 //
 // Between the dashboard and net/http's ServeMux, a middleware must pass
 // the request on as it got it: a middleware that replaces it with a copy
