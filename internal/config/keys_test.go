@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // exampleValues holds a valid value other than the default for every key. A new key needs one
@@ -141,5 +142,33 @@ func TestMarkdownTable(t *testing.T) {
 	}
 	if len(rows) != len(Keys()) || len(lines) != len(Keys())+2 {
 		t.Errorf("%d rows for %d keys:\n%s", len(lines)-2, len(Keys()), table)
+	}
+}
+
+// TestDefaultsLoad checks that every default of the key table parses, and
+// that Defaults gives each key its Default, from nowhere else.
+func TestDefaultsLoad(t *testing.T) {
+	t.Parallel()
+	c := Defaults()
+	keys := Keys()
+	if len(c.Entries) != len(keys) {
+		t.Fatalf("%d entries, want %d", len(c.Entries), len(keys))
+	}
+	for i, k := range keys {
+		e := c.Entries[i]
+		if e.Source != sourceDefault {
+			t.Errorf("%s comes from %q, want the default", k.Name, e.Source)
+		}
+		if !strings.HasPrefix(k.Default, "<") && !k.Secret && e.Value != k.Default {
+			t.Errorf("%s = %q, want the table's default %q", k.Name, e.Value, k.Default)
+		}
+	}
+	// The settings other packages read from Defaults, as their options'
+	// zero values.
+	if c.QueueSize != 16384 || c.BatchSize != 1000 || c.FlushInterval != time.Second || c.BacklogLimit != 100000 {
+		t.Errorf("recorder defaults %d, %d, %v, %d", c.QueueSize, c.BatchSize, c.FlushInterval, c.BacklogLimit)
+	}
+	if c.OutlierConstant != 2.5 || c.SamplingPeriod != 10*time.Millisecond || c.ProfileInterval != time.Minute || c.MonitorLevel != 1 {
+		t.Errorf("outlier defaults %v, %v, %v, level %d", c.OutlierConstant, c.SamplingPeriod, c.ProfileInterval, c.MonitorLevel)
 	}
 }
