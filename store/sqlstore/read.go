@@ -141,29 +141,57 @@ func (s *Store) Counters(ctx context.Context, service string) ([]store.Counter, 
 	return out, rows.Err()
 }
 
-// Requests streams raw rows in id order.
+// Requests streams raw rows in id order, walking an index in that order
+// so that nothing is sorted and the first row comes at once: the primary
+// key, or (endpoint_id, id) for one endpoint. Time bounds are checked row
+// by row (written "start_us + 0" so that no planner walks the start-time
+// indexes instead and sorts). Rows of other endpoints than the selected
+// ones (a service's, when several services share the database) are also
+// skipped row by row. Names are read once and joined here.
 func (s *Store) Requests(ctx context.Context, f store.RequestFilter, fn func(*store.Request) error) error {
+	eps, err := s.endpointNames(ctx, f.Service)
+	if err != nil {
+		return err
+	}
 	var wh where
-	if f.Service != "" {
-		wh.add("e.service = ?", f.Service)
+	if f.Service != "" || f.Endpoint != "" {
+		ids := make(map[int64]string, len(eps))
+		for id, e := range eps {
+			ids[id] = e.name
+		}
+		sel := endpointIDs(ids, f.Endpoint)
+		switch {
+		case len(sel) == 0:
+			return nil
+		case len(sel) == 1:
+			wh.add("r.endpoint_id = ?", sel[0])
+		case f.Endpoint != "" || !s.allEndpoints(ctx, len(sel)):
+			wh.conds = append(wh.conds, inIDs("r.endpoint_id + 0", sel))
+		default:
+			// Every endpoint is the service's: only one created since
+			// (another service's) could be in the way.
+			wh.add("r.endpoint_id + 0 <= ?", sel[len(sel)-1])
+		}
 	}
-	if f.Endpoint != "" {
-		wh.add("e.name = ?", store.Clip(f.Endpoint))
-	}
+	// Always a range on id, also from 0: the walk is then a search from
+	// a key, whatever the other conditions.
+	wh.add("r.id > ?", max(f.AfterID, 0))
 	if !f.Since.IsZero() {
-		wh.add("r.start_us >= ?", f.Since.UnixMicro())
+		wh.add("r.start_us + 0 >= ?", f.Since.UnixMicro())
 	}
 	if !f.Until.IsZero() {
-		wh.add("r.start_us < ?", f.Until.UnixMicro())
+		wh.add("r.start_us + 0 < ?", f.Until.UnixMicro())
 	}
-	if f.AfterID > 0 {
-		wh.add("r.id > ?", f.AfterID)
+	vers, err := s.names(ctx, "gmd_versions", f.Service)
+	if err != nil {
+		return err
 	}
-	q := `SELECT r.id, e.service, i.name, e.name, r.method, r.status, r.start_us, r.duration_us, v.name, r.grp, r.ip
-FROM gmd_requests r
-JOIN gmd_endpoints e ON e.id = r.endpoint_id
-JOIN gmd_versions v ON v.id = r.version_id
-JOIN gmd_instances i ON i.id = r.instance_id` + wh.String() + ` ORDER BY r.id`
+	insts, err := s.names(ctx, "gmd_instances", f.Service)
+	if err != nil {
+		return err
+	}
+	q := `SELECT r.id, r.endpoint_id, r.version_id, r.instance_id, r.method, r.status, r.start_us, r.duration_us, r.grp, r.ip
+FROM gmd_requests r` + wh.String() + ` ORDER BY r.id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
@@ -173,11 +201,37 @@ JOIN gmd_instances i ON i.id = r.instance_id` + wh.String() + ` ORDER BY r.id`
 	}
 	defer rows.Close()
 	var r store.Request
+	var ep, ver, inst int64
 	for rows.Next() {
 		var start, dur int64
-		if err := rows.Scan(&r.ID, &r.Service, &r.Instance, &r.Endpoint, &r.Method, &r.Status, &start, &dur, &r.Version, &r.Group, &r.IP); err != nil {
+		if err := rows.Scan(&r.ID, &ep, &ver, &inst, &r.Method, &r.Status, &start, &dur, &r.Group, &r.IP); err != nil {
 			return err
 		}
+		e, ok := eps[ep]
+		if !ok {
+			// Written after the names were read: read them again.
+			if eps, err = s.endpointNames(ctx, f.Service); err != nil {
+				return err
+			}
+			if vers, err = s.names(ctx, "gmd_versions", f.Service); err != nil {
+				return err
+			}
+			if insts, err = s.names(ctx, "gmd_instances", f.Service); err != nil {
+				return err
+			}
+			e = eps[ep]
+		}
+		if _, ok := vers[ver]; !ok {
+			if vers, err = s.names(ctx, "gmd_versions", f.Service); err != nil {
+				return err
+			}
+		}
+		if _, ok := insts[inst]; !ok {
+			if insts, err = s.names(ctx, "gmd_instances", f.Service); err != nil {
+				return err
+			}
+		}
+		r.Service, r.Endpoint, r.Version, r.Instance = e.service, e.name, vers[ver], insts[inst]
 		r.Start = micros(start)
 		r.Duration = time.Duration(dur) * time.Microsecond
 		if err := fn(&r); err != nil {
@@ -185,6 +239,41 @@ JOIN gmd_instances i ON i.id = r.instance_id` + wh.String() + ` ORDER BY r.id`
 		}
 	}
 	return rows.Err()
+}
+
+type endpointName struct{ service, name string }
+
+// endpointNames reads the endpoints of a service ("" for every service).
+func (s *Store) endpointNames(ctx context.Context, service string) (map[int64]endpointName, error) {
+	var wh where
+	if service != "" {
+		wh.add("service = ?", service)
+	}
+	rows, err := s.r.QueryContext(ctx, s.d.rebind("SELECT id, service, name FROM gmd_endpoints"+wh.String()), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[int64]endpointName{}
+	for rows.Next() {
+		var id int64
+		var e endpointName
+		if err := rows.Scan(&id, &e.service, &e.name); err != nil {
+			return nil, err
+		}
+		m[id] = e
+	}
+	return m, rows.Err()
+}
+
+// allEndpoints reports whether the database holds n endpoints in all, so
+// that those of one service are every row's.
+func (s *Store) allEndpoints(ctx context.Context, n int) bool {
+	var all int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM gmd_endpoints`).Scan(&all); err != nil {
+		return false
+	}
+	return all == n
 }
 
 // Rollups returns hourly rollups with their histograms, ordered by hour.
