@@ -151,10 +151,11 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
 		QueueSize: c.QueueSize, BatchSize: c.BatchSize, FlushInterval: c.FlushInterval,
 		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, Logger: log,
+		Source: d.mon, // outliers, panics and profiles go out with the requests' batches
 	})
 	d.rec.DeclareVersion(ver, time.Now())
 	d.eps.setCreated(d.rec.DeclareEndpoint)
-	d.mon.Start(d.store)
+	d.mon.Start()
 	d.pruner = retention.Start(d.store, retention.Options{
 		Raw: time.Duration(c.RawRetentionDays) * retention.Day, Rollups: time.Duration(c.RollupRetentionDays) * retention.Day,
 		Daily:  time.Duration(c.DailyRetentionDays) * retention.Day,
@@ -436,8 +437,9 @@ func (d *Dashboard) Close(ctx context.Context) error {
 		d.stopLevels()
 		<-d.levelsDone
 		d.pruner.Close()
-		d.closeErr = d.rec.Close(ctx)
-		d.closeErr = errors.Join(d.closeErr, d.mon.Close(ctx), d.closeStore())
+		// The watchdog first, so that the recorder's last batch takes
+		// everything it gathered.
+		d.closeErr = errors.Join(d.mon.Close(ctx), d.rec.Close(ctx), d.closeStore())
 	})
 	return d.closeErr
 }

@@ -2,8 +2,10 @@ package dashboard
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -129,4 +131,47 @@ func TestUnchangedLevelsRefreshWithoutAlloc(t *testing.T) {
 	if lvl := g.lookup("POST /c").level.Load(); lvl != store.LevelOutliers {
 		t.Errorf("level %d, want %d", lvl, store.LevelOutliers)
 	}
+}
+
+// TestMonitorLevelKeptWhenAPanicComesFirst: with MONITOR_LEVEL=2 and a
+// fresh database, an endpoint whose first stored event is a panic is
+// stored at level 2, so the level refresh keeps it there. (When panics and
+// outliers had a writer of their own, it could create the endpoint at
+// level 1 before the recorder declared it, and the refresh then lowered
+// the running level, which stopped outlier capture.) In a synctest
+// bubble: the flushes and the 5 s refresh pass in fake time, and the
+// request is served without a network.
+func TestMonitorLevelKeptWhenAPanicComesFirst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
+		d := mustNew(t, mux, Config{Settings: map[string]string{"MONITOR_LEVEL": "2", "OUTLIER_MIN_REQUESTS": "0"}})
+		func() {
+			defer func() {
+				if v := recover(); v != "boom" {
+					t.Errorf("recovered %v, want the handler's panic", v)
+				}
+			}()
+			d.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/boom", nil))
+		}()
+		time.Sleep(7 * time.Second) // flushes, then the level refresh (every 5 s)
+		if lvl, _ := d.Level("GET /boom"); lvl != store.LevelOutliers {
+			t.Errorf("running level %d after the refresh, want MONITOR_LEVEL 2", lvl)
+		}
+		eps, err := d.store.Endpoints(context.Background(), "svc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(eps) != 1 || eps[0].Name != "GET /boom" || eps[0].Level != store.LevelOutliers {
+			t.Errorf("stored endpoints %+v, want GET /boom at level 2", eps)
+		}
+		groups, err := d.store.ErrorGroups(context.Background(), store.ErrorFilter{Service: "svc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(groups) != 1 || groups[0].Count != 1 {
+			t.Errorf("error groups %+v, want the one panic", groups)
+		}
+		mustClose(t, d)
+	})
 }

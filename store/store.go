@@ -114,6 +114,13 @@ type Batch struct {
 	Versions []Version
 	// Counters are deltas added to the stored values of (Service, Instance, Name).
 	Counters []Counter
+	// Outliers, Panics and Profiles are stored as WriteOutliers,
+	// WritePanics and WriteProfiles store them. Endpoints they name that
+	// do not exist are created at level 1, after the declared Endpoints,
+	// whose level wins.
+	Outliers []Outlier
+	Panics   []Panic
+	Profiles []Profile
 }
 
 // RequestFilter selects raw request rows. Zero fields select everything.

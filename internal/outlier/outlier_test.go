@@ -253,12 +253,15 @@ func TestPanicGroupsAreBounded(t *testing.T) {
 	if len(ps) != maxPanicGroups || p.dropped != 5 {
 		t.Fatalf("%d groups, %d dropped", len(ps), p.dropped)
 	}
-	p.putBack(ps)
-	p.add("svc", "i", "v", "GET /0", "boom", "main.f()\n\t/x.go:1\n", nil, now.Add(2*time.Second))
-	for _, g := range p.take() {
-		if g.Endpoint == "GET /0" && (g.Count != 3 || !g.First.Equal(now)) {
-			t.Errorf("group after put back: count %d first %v", g.Count, g.First)
+	for _, g := range ps {
+		if g.Endpoint == "GET /0" && (g.Count != 2 || !g.First.Equal(now) || !g.Last.Equal(now.Add(time.Second))) {
+			t.Errorf("group: count %d first %v last %v", g.Count, g.First, g.Last)
 		}
+	}
+	// take starts over: room for new groups again.
+	p.add("svc", "i", "v", "GET /0", "boom", "main.f()\n\t/x.go:1\n", nil, now.Add(2*time.Second))
+	if ps := p.take(); len(ps) != 1 || ps[0].Count != 1 || !ps[0].First.Equal(now.Add(2*time.Second)) || p.dropped != 5 {
+		t.Errorf("after take: %+v, %d dropped", ps, p.dropped)
 	}
 }
 

@@ -16,7 +16,7 @@ const (
 	maxPanicValue = 1024
 	maxPanicStack = 16384
 	// maxPanicGroups bounds the groups waiting for the writer; panics of
-	// further groups are dropped and counted until it catches up.
+	// further groups are dropped and counted until it collects them.
 	maxPanicGroups = 1000
 )
 
@@ -151,31 +151,6 @@ func (p *panics) take() []store.Panic {
 	}
 	p.groups = nil
 	return out
-}
-
-// putBack returns groups the writer could not store, merging them with
-// what came meanwhile; beyond the bound they are dropped and counted.
-func (p *panics) putBack(ps []store.Panic) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.groups == nil {
-		p.groups = map[panicKey]*store.Panic{}
-	}
-	for i := range ps {
-		old := ps[i]
-		k := panicKey{old.Endpoint, old.Signature}
-		g := p.groups[k]
-		if g == nil {
-			if len(p.groups) >= maxPanicGroups {
-				p.dropped += old.Count
-				continue
-			}
-			p.groups[k] = &old
-			continue
-		}
-		g.Count += old.Count
-		g.First = old.First // older than anything added since it was taken
-	}
 }
 
 // valueText renders a panic value. fmt recovers from an Error or String

@@ -1,12 +1,15 @@
-// Package recorder moves samples from the request path to the store.
+// Package recorder is the one writer of what the dashboard records.
 //
 // The request path calls Add, which never blocks: the sample goes into a
 // bounded queue, or is dropped and counted when the queue is full. One
 // goroutine drains the queue into batches (by size and by time) and writes
-// each batch in one transaction. When the store fails, batches wait in a
-// bounded backlog and are retried with backoff; beyond the backlog, samples
-// are dropped and counted. The counts themselves are written with the next
-// batch that succeeds, so the dashboard can show them.
+// each batch in one transaction. With each batch by time it also writes
+// what its Source gathered: outliers, panics and profiles. When the store
+// fails, batches wait in a backlog bounded in rows and in bytes and are
+// retried with backoff; beyond the backlog, the oldest are dropped and
+// counted. The counts themselves (the recorder's and the Source's) are
+// written with the next batch that succeeds, so the dashboard can show
+// them.
 package recorder
 
 import (
@@ -45,10 +48,30 @@ type Options struct {
 	FlushInterval              time.Duration  // default 1s
 	BacklogLimit               int            // rows kept while the store fails; default 100000, 0 with NoBacklog
 	NoBacklog                  bool
-	Logger                     *slog.Logger // default slog.Default()
+	// BacklogBytes bounds the memory the backlog holds, by an estimate of
+	// each row's size (one outlier can weigh megabytes). Default 64 MiB.
+	BacklogBytes int64
+	// Source, when set, hands the writer outliers, panics, profiles and
+	// counts of its own.
+	Source Source
+	Logger *slog.Logger // default slog.Default()
 	// MinBackoff and MaxBackoff bound the wait between retries of a failed
 	// write. Defaults 100ms and 30s.
 	MinBackoff, MaxBackoff time.Duration
+}
+
+// A Source gathers rows other than requests for the writer. The writer
+// calls its methods from its own goroutine.
+type Source interface {
+	// Collect moves what waits to be written into b's Outliers, Panics
+	// and Profiles. final is set when Close flushes: everything goes.
+	Collect(b *store.Batch, final bool)
+	// Dropped hands back what the writer dropped because its backlog was
+	// full while the store failed, to be counted.
+	Dropped(b *store.Batch)
+	// Counters returns the source's counts since it started (Name and
+	// Value only); the writer stores their changes.
+	Counters() []store.Counter
 }
 
 // Stats are the recorder's counts since it started. Every accepted sample
@@ -59,6 +82,7 @@ type Stats struct {
 	Queued        int   // samples waiting in the queue now
 	InFlight      int   // rows the writer took from the queue into the batch it is filling
 	Backlog       int   // rows in batches handed to the store: the one being written and those waiting for the store to recover
+	BacklogBytes  int64 // estimated memory of the backlog, with its outliers, panics and profiles
 	Written       int64 // rows written
 	DroppedQueue  int64 // samples dropped because the queue was full
 	DroppedStore  int64 // samples dropped because the store kept failing
@@ -94,11 +118,10 @@ type Recorder struct {
 
 	// Owned by the writer goroutine.
 	counts
-	backlog          [][]store.Request // oldest first
+	backlog          []batch           // oldest first
 	free             [][]store.Request // written batches, for reuse
-	storedQueueDrops int64             // part of droppedQueue already written as counters
-	storedStoreDrops int64
-	failures         int // consecutive failed writes
+	stored           map[string]int64  // counter values already written
+	failures         int               // consecutive failed writes
 	nextTry          time.Time
 	droppedSinceFail int64
 }
@@ -111,6 +134,7 @@ type counts struct {
 	backlogRows  int64
 	written      int64
 	droppedStore int64
+	backlogBytes int64 // of requests and the Source's rows
 }
 
 // publish lets Stats see the writer's counts. The writer calls it at a
@@ -135,6 +159,9 @@ func New(s store.Store, o Options) *Recorder {
 	if o.BacklogLimit <= 0 && !o.NoBacklog {
 		o.BacklogLimit = 100000
 	}
+	if o.BacklogBytes <= 0 {
+		o.BacklogBytes = 64 << 20
+	}
 	if o.MinBackoff <= 0 {
 		o.MinBackoff = 100 * time.Millisecond
 	}
@@ -153,6 +180,7 @@ func New(s store.Store, o Options) *Recorder {
 		wake:    make(chan struct{}, 1),
 		closing: make(chan context.Context, 1),
 		done:    make(chan struct{}),
+		stored:  map[string]int64{},
 	}
 	// Nudge the writer every 2^k samples, 2^k being at most a quarter of
 	// the ring and at most four batches: it then writes full batches
@@ -219,6 +247,7 @@ func (r *Recorder) Stats() Stats {
 		Queued:        int(r.q.pushed() - uint64(c.taken)),
 		InFlight:      int(c.inFlight),
 		Backlog:       int(c.backlogRows),
+		BacklogBytes:  c.backlogBytes,
 		Written:       c.written,
 		DroppedQueue:  r.droppedQueue.Load(),
 		DroppedStore:  c.droppedStore,
@@ -240,11 +269,22 @@ func (r *Recorder) Close(ctx context.Context) error {
 	}
 	r.closing <- ctx
 	<-r.done
-	pending := int64(r.q.len()) + r.inFlight + r.backlogRows // the writer has ended
-	if pending > 0 {
-		return fmt.Errorf("dashboard: recorder closed with %d samples not written: %w", pending, errors.Join(ctx.Err(), r.lastError()))
+	// The writer has ended: its fields are ours to read.
+	pending := int64(r.q.len()) + r.inFlight + r.backlogRows
+	var others int
+	for _, b := range r.backlog {
+		if b.extra != nil {
+			others += len(b.extra.Outliers) + len(b.extra.Panics) + len(b.extra.Profiles)
+		}
 	}
-	return nil
+	if pending == 0 && others == 0 {
+		return nil
+	}
+	what := fmt.Sprintf("%d samples", pending)
+	if others > 0 {
+		what += fmt.Sprintf(" and %d outliers, panic groups or profiles", others)
+	}
+	return fmt.Errorf("dashboard: recorder closed with %s not written: %w", what, errors.Join(ctx.Err(), r.lastError()))
 }
 
 func (r *Recorder) lastError() error {

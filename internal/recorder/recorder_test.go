@@ -467,3 +467,113 @@ func TestStatsAddUp(t *testing.T) {
 	}
 	t.Logf("%d snapshots; %+v", snapshots, s)
 }
+
+// source hands the writer outliers on demand and keeps what it is given
+// back.
+type source struct {
+	mu      sync.Mutex
+	next    []store.Outlier
+	dropped []store.Outlier
+	count   int64
+}
+
+func (s *source) Collect(b *store.Batch, final bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b.Outliers = append(b.Outliers, s.next...)
+	s.next = nil
+}
+
+func (s *source) Dropped(b *store.Batch) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropped = append(s.dropped, b.Outliers...)
+}
+
+func (s *source) Counters() []store.Counter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return []store.Counter{{Name: "source_things", Value: s.count}}
+}
+
+func (s *source) give(o ...store.Outlier) {
+	s.mu.Lock()
+	s.next = append(s.next, o...)
+	s.count += int64(len(o))
+	s.mu.Unlock()
+}
+
+func heavy(i int) store.Outlier {
+	return store.Outlier{Service: "svc", Instance: "i1", Version: "v1", Endpoint: "GET /x", Start: time.Unix(int64(i), 0),
+		Duration: time.Duration(i) * time.Second, Goroutines: strings.Repeat("g", 100_000)}
+}
+
+// TestBacklogBoundedInBytes: while the store fails, heavy outliers wait
+// in the backlog only up to its bound in bytes; the oldest are handed back
+// to the source to be counted, the newest written when the store
+// recovers, with the source's counter.
+func TestBacklogBoundedInBytes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.always = true
+		src := &source{}
+		r := newRec(t, f, Options{BacklogBytes: 350_000, FlushInterval: 10 * time.Millisecond, Source: src})
+		time.Sleep(5 * time.Millisecond) // halfway between two flushes
+		for i := 1; i <= 10; i++ {
+			src.give(heavy(i))
+			time.Sleep(10 * time.Millisecond) // one flush: one batch each
+		}
+		if st := r.Stats(); st.BacklogBytes > 350_000 || st.BacklogBytes < 300_000 {
+			t.Errorf("backlog holds %d bytes; want at most its bound of 350000, and three outliers' worth", st.BacklogBytes)
+		}
+		src.mu.Lock()
+		dropped := len(src.dropped)
+		first := src.dropped[0].Duration
+		src.mu.Unlock()
+		if dropped != 7 || first != time.Second {
+			t.Errorf("%d outliers handed back, the first of %v; want the 7 oldest", dropped, first)
+		}
+		f.mu.Lock()
+		f.always = false
+		f.mu.Unlock()
+		closeRec(t, r)
+		os, err := f.Outliers(context.Background(), store.OutlierFilter{Service: "svc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(os) != 3 {
+			t.Errorf("%d outliers written, want the 3 newest", len(os))
+		}
+		for _, o := range os {
+			if o.Duration < 8*time.Second {
+				t.Errorf("an old outlier was written: %v", o.Duration)
+			}
+		}
+		if c := counter(t, f, "source_things"); c != 10 {
+			t.Errorf("source's counter stored as %d, want 10", c)
+		}
+	})
+}
+
+// panicky is a store whose driver panics.
+type panicky struct{ *flaky }
+
+func (p panicky) Write(ctx context.Context, b *store.Batch) error { panic("driver bug") }
+
+// TestStorePanicIsAFailure: a panic in the store's Write is a failed
+// write, logged once, not a crash of the service.
+func TestStorePanicIsAFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		r := newRec(t, panicky{newFlaky(t)}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		r.Add(sample(1))
+		time.Sleep(time.Second)
+		s := r.Stats()
+		if s.FailedWrites == 0 || !strings.Contains(s.LastError, "driver bug") || s.Backlog != 1 {
+			t.Errorf("stats %+v; want failed writes, the panic as the error, the row kept", s)
+		}
+		if c := strings.Count(logs.String(), "writing to the database failed"); c != 1 {
+			t.Errorf("logged %d times:\n%s", c, logs.String())
+		}
+	})
+}

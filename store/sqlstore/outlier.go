@@ -12,70 +12,40 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// tx runs fn in one write transaction at the writers' isolation level,
-// retried like Write after a deadlock. It first creates the endpoints,
-// versions and instances that need names, in the order Write creates
-// them, so that it never waits for a concurrent Write in a cycle; fn then
-// finds their ids with w.ids. The ids created are cached once the
-// transaction commits.
-func (s *Store) tx(ctx context.Context, need []store.Request, fn func(w *writeTx) error) error {
-	return s.retry(ctx, func() error {
-		tx, err := s.begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		w := &writeTx{s: s, tx: tx, ctx: ctx, pending: map[idKey]int64{}}
-		if err := w.names(&store.Batch{Requests: need}); err != nil {
-			return err
-		}
-		if err := fn(w); err != nil {
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		for k, v := range w.pending {
-			s.ids[k] = v
-		}
-		s.mu.Unlock()
-		return nil
-	})
-}
-
-var outlierCols = []string{"endpoint_id", "version_id", "instance_id", "method", "url", "status", "start_us", "duration_us",
-	"average_us", "threshold_us", "captured_after_us", "headers", "form_values", "stack", "goroutines", "host"}
-
 // WriteOutliers stores outliers in one transaction.
 func (s *Store) WriteOutliers(ctx context.Context, os []store.Outlier) error {
 	if len(os) == 0 {
 		return nil
 	}
-	need := make([]store.Request, len(os))
-	for i, o := range os {
-		need[i] = store.Request{Service: o.Service, Instance: o.Instance, Endpoint: o.Endpoint, Version: o.Version, Start: o.Start}
-	}
-	return s.tx(ctx, need, func(w *writeTx) error {
-		q := s.d.rebind("INSERT INTO gmd_outliers (" + strings.Join(outlierCols, ", ") + ") VALUES " + values(len(outlierCols), 1))
-		for i := range os {
-			o := &os[i]
-			ids, err := w.ids(o.Service, o.Instance, o.Endpoint, o.Version)
-			if err != nil {
-				return err
-			}
-			headers, values, stack, host, err := encodeOutlier(o)
-			if err != nil {
-				return err
-			}
-			if _, err := w.tx.ExecContext(ctx, q, ids.endpoint, ids.version, ids.instance, store.Clip(o.Method), o.URL, o.Status,
-				o.Start.UnixMicro(), o.Duration.Microseconds(), o.Average.Microseconds(), o.Threshold.Microseconds(),
-				o.CapturedAfter.Microseconds(), headers, values, stack, o.Goroutines, host); err != nil {
-				return fmt.Errorf("inserting outlier of %q: %w", o.Endpoint, err)
-			}
-		}
+	return s.Write(ctx, &store.Batch{Outliers: os})
+}
+
+var outlierCols = []string{"endpoint_id", "version_id", "instance_id", "method", "url", "status", "start_us", "duration_us",
+	"average_us", "threshold_us", "captured_after_us", "headers", "form_values", "stack", "goroutines", "host"}
+
+// outliers inserts a batch's outliers.
+func (w *writeTx) outliers(os []store.Outlier) error {
+	if len(os) == 0 {
 		return nil
-	})
+	}
+	q := w.s.d.rebind("INSERT INTO gmd_outliers (" + strings.Join(outlierCols, ", ") + ") VALUES " + values(len(outlierCols), 1))
+	for i := range os {
+		o := &os[i]
+		ids, err := w.ids(o.Service, o.Instance, o.Endpoint, o.Version)
+		if err != nil {
+			return err
+		}
+		headers, values, stack, host, err := encodeOutlier(o)
+		if err != nil {
+			return err
+		}
+		if _, err := w.tx.ExecContext(w.ctx, q, ids.endpoint, ids.version, ids.instance, store.Clip(o.Method), o.URL, o.Status,
+			o.Start.UnixMicro(), o.Duration.Microseconds(), o.Average.Microseconds(), o.Threshold.Microseconds(),
+			o.CapturedAfter.Microseconds(), headers, values, stack, o.Goroutines, host); err != nil {
+			return fmt.Errorf("inserting outlier of %q: %w", o.Endpoint, err)
+		}
+	}
+	return nil
 }
 
 func encodeOutlier(o *store.Outlier) (headers, values, stack, host string, err error) {

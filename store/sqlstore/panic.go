@@ -22,6 +22,15 @@ func (s *Store) WritePanics(ctx context.Context, ps []store.Panic) error {
 	if len(ps) == 0 {
 		return nil
 	}
+	return s.Write(ctx, &store.Batch{Panics: ps})
+}
+
+// panics adds a batch's panics to their groups.
+func (w *writeTx) panics(ps []store.Panic) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	s, ctx := w.s, w.ctx
 	// Groups are updated in key order, so that two instances writing the
 	// same groups never wait for each other in a cycle.
 	ps = append([]store.Panic(nil), ps...)
@@ -34,53 +43,47 @@ func (s *Store) WritePanics(ctx context.Context, ps []store.Panic) error {
 		}
 		return ps[i].Signature < ps[j].Signature
 	})
-	need := make([]store.Request, len(ps))
-	for i, p := range ps {
-		need[i] = store.Request{Service: p.Service, Instance: p.Instance, Endpoint: p.Endpoint, Version: p.Version, Start: p.First}
-	}
-	return s.tx(ctx, need, func(w *writeTx) error {
-		ins := s.d.insertIgnore("gmd_error_groups",
-			[]string{"endpoint_id", "signature", "value", "stack", "hits", "first_seen_us", "last_seen_us"},
-			[]string{"endpoint_id", "signature"})
-		sel := s.d.rebind("SELECT id FROM gmd_error_groups WHERE endpoint_id = ? AND signature = ?")
-		// value and stack come before last_seen_us: MySQL evaluates the
-		// assignments in order, with the values already assigned, so
-		// they must compare against the old last_seen_us.
-		upd := s.d.rebind(`UPDATE gmd_error_groups SET
+	ins := s.d.insertIgnore("gmd_error_groups",
+		[]string{"endpoint_id", "signature", "value", "stack", "hits", "first_seen_us", "last_seen_us"},
+		[]string{"endpoint_id", "signature"})
+	sel := s.d.rebind("SELECT id FROM gmd_error_groups WHERE endpoint_id = ? AND signature = ?")
+	// value and stack come before last_seen_us: MySQL evaluates the
+	// assignments in order, with the values already assigned, so
+	// they must compare against the old last_seen_us.
+	upd := s.d.rebind(`UPDATE gmd_error_groups SET
 value = CASE WHEN ? >= last_seen_us THEN ? ELSE value END,
 stack = CASE WHEN ? >= last_seen_us THEN ? ELSE stack END,
 hits = hits + ?,
 first_seen_us = ` + s.d.Least + `(first_seen_us, ?),
 last_seen_us = ` + s.d.Greatest + `(last_seen_us, ?)
 WHERE id = ?`)
-		ver := s.d.upsert("gmd_error_versions", errorVersionCols, errorVersionKeys, errorVersionAdd, errorVersionMin, errorVersionMax, 1)
-		for i := range ps {
-			p := &ps[i]
-			if p.Count <= 0 {
-				continue
-			}
-			ids, err := w.ids(p.Service, p.Instance, p.Endpoint, p.Version)
-			if err != nil {
-				return err
-			}
-			sig := store.Clip(p.Signature)
-			first, last := p.First.UnixMicro(), p.Last.UnixMicro()
-			if _, err := w.tx.ExecContext(ctx, ins, ids.endpoint, sig, p.Value, p.Stack, 0, first, last); err != nil {
-				return fmt.Errorf("creating error group of %q: %w", p.Endpoint, err)
-			}
-			var gid int64
-			if err := w.tx.QueryRowContext(ctx, sel, ids.endpoint, sig).Scan(&gid); err != nil {
-				return fmt.Errorf("reading error group of %q: %w", p.Endpoint, err)
-			}
-			if _, err := w.tx.ExecContext(ctx, upd, last, p.Value, last, p.Stack, p.Count, first, last, gid); err != nil {
-				return fmt.Errorf("updating error group of %q: %w", p.Endpoint, err)
-			}
-			if _, err := w.tx.ExecContext(ctx, ver, gid, ids.version, p.Count, first, last); err != nil {
-				return fmt.Errorf("counting error group of %q by version: %w", p.Endpoint, err)
-			}
+	ver := s.d.upsert("gmd_error_versions", errorVersionCols, errorVersionKeys, errorVersionAdd, errorVersionMin, errorVersionMax, 1)
+	for i := range ps {
+		p := &ps[i]
+		if p.Count <= 0 {
+			continue
 		}
-		return nil
-	})
+		ids, err := w.ids(p.Service, p.Instance, p.Endpoint, p.Version)
+		if err != nil {
+			return err
+		}
+		sig := store.Clip(p.Signature)
+		first, last := p.First.UnixMicro(), p.Last.UnixMicro()
+		if _, err := w.tx.ExecContext(ctx, ins, ids.endpoint, sig, p.Value, p.Stack, 0, first, last); err != nil {
+			return fmt.Errorf("creating error group of %q: %w", p.Endpoint, err)
+		}
+		var gid int64
+		if err := w.tx.QueryRowContext(ctx, sel, ids.endpoint, sig).Scan(&gid); err != nil {
+			return fmt.Errorf("reading error group of %q: %w", p.Endpoint, err)
+		}
+		if _, err := w.tx.ExecContext(ctx, upd, last, p.Value, last, p.Stack, p.Count, first, last, gid); err != nil {
+			return fmt.Errorf("updating error group of %q: %w", p.Endpoint, err)
+		}
+		if _, err := w.tx.ExecContext(ctx, ver, gid, ids.version, p.Count, first, last); err != nil {
+			return fmt.Errorf("counting error group of %q by version: %w", p.Endpoint, err)
+		}
+	}
+	return nil
 }
 
 // ErrorGroups lists error groups, most recently seen first, with their

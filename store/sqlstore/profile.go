@@ -16,25 +16,27 @@ func (s *Store) WriteProfiles(ctx context.Context, ps []store.Profile) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	need := make([]store.Request, len(ps))
-	for i, p := range ps {
-		need[i] = store.Request{Service: p.Service, Instance: p.Instance, Endpoint: p.Endpoint, Version: p.Version, Start: p.Start}
-	}
-	return s.tx(ctx, need, func(w *writeTx) error {
-		q := s.d.rebind("INSERT INTO gmd_profiles (" + strings.Join(profileCols, ", ") + ") VALUES " + values(len(profileCols), 1))
-		for i := range ps {
-			p := &ps[i]
-			ids, err := w.ids(p.Service, p.Instance, p.Endpoint, p.Version)
-			if err != nil {
-				return err
-			}
-			if _, err := w.tx.ExecContext(ctx, q, ids.endpoint, ids.version, ids.instance, p.Start.UnixMicro(), p.End.UnixMicro(),
-				p.Samples, p.Wall.Microseconds(), p.Data); err != nil {
-				return fmt.Errorf("inserting profile of %q: %w", p.Endpoint, err)
-			}
-		}
+	return s.Write(ctx, &store.Batch{Profiles: ps})
+}
+
+// profiles inserts a batch's profiles.
+func (w *writeTx) profiles(ps []store.Profile) error {
+	if len(ps) == 0 {
 		return nil
-	})
+	}
+	q := w.s.d.rebind("INSERT INTO gmd_profiles (" + strings.Join(profileCols, ", ") + ") VALUES " + values(len(profileCols), 1))
+	for i := range ps {
+		p := &ps[i]
+		ids, err := w.ids(p.Service, p.Instance, p.Endpoint, p.Version)
+		if err != nil {
+			return err
+		}
+		if _, err := w.tx.ExecContext(w.ctx, q, ids.endpoint, ids.version, ids.instance, p.Start.UnixMicro(), p.End.UnixMicro(),
+			p.Samples, p.Wall.Microseconds(), p.Data); err != nil {
+			return fmt.Errorf("inserting profile of %q: %w", p.Endpoint, err)
+		}
+	}
+	return nil
 }
 
 // Profiles streams the selected profiles, oldest first.

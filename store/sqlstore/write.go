@@ -39,7 +39,8 @@ const maxWriteAttempts = 5
 
 // Write stores a batch in one transaction: missing endpoints, versions and
 // instances, the raw rows, the hourly rollups and histograms (upserts that
-// add, so concurrent writers never lose counts), counter deltas, endpoint
+// add, so concurrent writers never lose counts), outliers, panic groups,
+// profiles, counter deltas, endpoint
 // methods and last-requested times, and instances' last-seen times.
 //
 // Several instances write to one database at once. Every transaction
@@ -117,6 +118,15 @@ func (w *writeTx) write(b *store.Batch) error {
 	if err := w.rollups(store.Aggregate(b.Requests)); err != nil {
 		return err
 	}
+	if err := w.outliers(b.Outliers); err != nil {
+		return err
+	}
+	if err := w.panics(b.Panics); err != nil {
+		return err
+	}
+	if err := w.profiles(b.Profiles); err != nil {
+		return err
+	}
 	if err := w.counters(b.Counters); err != nil {
 		return err
 	}
@@ -187,6 +197,24 @@ func (w *writeTx) names(b *store.Batch) error {
 		add("gmd_endpoints", r.Service, r.Endpoint, store.LevelTiming, r.Start)
 		add("gmd_versions", r.Service, r.Version, 0, r.Start)
 		add("gmd_instances", r.Service, r.Instance, 0, r.Start)
+	}
+	// So do endpoints first met in an outlier, a panic or a profile.
+	named := func(service, instance, endpoint, version string, at time.Time) {
+		add("gmd_endpoints", service, endpoint, store.LevelTiming, at)
+		add("gmd_versions", service, version, 0, at)
+		add("gmd_instances", service, instance, 0, at)
+	}
+	for i := range b.Outliers {
+		o := &b.Outliers[i]
+		named(o.Service, o.Instance, o.Endpoint, o.Version, o.Start)
+	}
+	for i := range b.Panics {
+		p := &b.Panics[i]
+		named(p.Service, p.Instance, p.Endpoint, p.Version, p.First)
+	}
+	for i := range b.Profiles {
+		p := &b.Profiles[i]
+		named(p.Service, p.Instance, p.Endpoint, p.Version, p.Start)
 	}
 	for _, c := range b.Counters {
 		if c.Value != 0 {

@@ -98,6 +98,52 @@ func testOutliersRoundTrip(t *testing.T, s store.Store) {
 	}
 }
 
+// testBatchCarriesOutliersPanicsProfiles: one Write stores outliers, panics
+// and profiles with the requests; an endpoint declared in the batch keeps
+// its declared level even when a panic or an outlier names it first, and
+// one met only in them is created at level 1.
+func testBatchCarriesOutliersPanicsProfiles(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	o := outlier("GET /slow", 1, 3*time.Second)
+	o.Service, o.Instance, o.Version = "svc", "host-1", "v1"
+	write(t, s, &store.Batch{
+		Service: "svc", Instance: "host-1",
+		Endpoints: []store.Endpoint{{Service: "svc", Name: "GET /boom", Level: 2, FirstSeen: base}},
+		Panics: []store.Panic{{Service: "svc", Instance: "host-1", Endpoint: "GET /boom", Version: "v1", Signature: "sig",
+			Value: "boom", Stack: "stack", Count: 2, First: base, Last: base.Add(time.Second)}},
+		Outliers: []store.Outlier{o},
+		Profiles: []store.Profile{{Service: "svc", Instance: "host-1", Endpoint: "GET /boom", Version: "v1",
+			Start: base, End: base.Add(time.Minute), Samples: 3, Wall: 30 * time.Millisecond, Data: []byte("pprof")}},
+	})
+	if e := endpoint(t, s, "svc", "GET /boom"); e.Level != 2 {
+		t.Errorf("endpoint declared at level 2 and named by a panic: level %d", e.Level)
+	}
+	if e := endpoint(t, s, "svc", "GET /slow"); e.Level != store.LevelTiming {
+		t.Errorf("endpoint met first in an outlier: level %d, want %d", e.Level, store.LevelTiming)
+	}
+	groups, err := s.ErrorGroups(ctx, store.ErrorFilter{Service: "svc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].Count != 2 || groups[0].Endpoint != "GET /boom" {
+		t.Errorf("error groups %+v", groups)
+	}
+	os, err := s.Outliers(ctx, store.OutlierFilter{Service: "svc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(os) != 1 || os[0].Endpoint != "GET /slow" || os[0].Duration != 3*time.Second {
+		t.Errorf("outliers %+v", os)
+	}
+	var ps []store.Profile
+	if err := s.Profiles(ctx, store.ProfileFilter{Service: "svc"}, func(p *store.Profile) error { ps = append(ps, *p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].Samples != 3 || string(ps[0].Data) != "pprof" {
+		t.Errorf("profiles %+v", ps)
+	}
+}
+
 func testPanicsGroupAndCount(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	p := func(ep, version, sig, value string, n int64, first, last int) store.Panic {

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"SettingsFirstWins", testSettingsFirstWins},
 		{"OutliersRoundTrip", testOutliersRoundTrip},
 		{"PanicsGroupAndCount", testPanicsGroupAndCount},
+		{"BatchCarriesOutliersPanicsProfiles", testBatchCarriesOutliersPanicsProfiles},
 		{"ProfilesRoundTrip", testProfilesRoundTrip},
 		{"PruneOutliersAndProfiles", testPruneOutliersAndProfiles},
 	}
