@@ -11,8 +11,6 @@ import (
 // The README's net/http binding, compiled here so that it keeps compiling;
 // TestReadmeSnippetsAreExamples checks the README shows these lines.
 func ExampleNew_serveMux() {
-	getBook := func(w http.ResponseWriter, r *http.Request) {}
-
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /books/{id}", getBook)
 	cfg := dashboard.Config{
