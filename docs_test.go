@@ -186,3 +186,62 @@ func anchors(doc string) map[string]bool {
 	}
 	return out
 }
+
+// TestArchitectureListsEveryPackage fails when a directory holding Go code
+// is missing from docs/architecture.md's layout table, or the table names
+// a path that no longer exists, so that a newcomer finds every package by
+// its path.
+func TestArchitectureListsEveryPackage(t *testing.T) {
+	doc := readDoc(t, "docs/architecture.md")
+	_, table, ok := strings.Cut(doc, "## Layout")
+	if !ok {
+		t.Fatal(`docs/architecture.md has no "## Layout" section`)
+	}
+	// The first cell of each row names paths in backquotes.
+	var listed []string
+	cellPath := regexp.MustCompile("`([^`]+)`")
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, m := range cellPath.FindAllStringSubmatch(cells[1], -1) {
+			p := m[1]
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("docs/architecture.md lists %s, which does not exist", p)
+			}
+			listed = append(listed, strings.TrimSuffix(p, "/"))
+		}
+	}
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() && (strings.HasPrefix(e.Name(), ".") && path != "." || e.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !e.IsDir() && strings.HasSuffix(path, ".go") {
+			dirs[filepath.Dir(path)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := range dirs {
+		if dir == "." {
+			continue // the root files are listed by name
+		}
+		found := false
+		for _, p := range listed {
+			if dir == p || strings.HasPrefix(dir, p+"/") {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("docs/architecture.md's layout table does not list %s; add a row saying what it holds", dir)
+		}
+	}
+}
