@@ -141,6 +141,10 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	} else if err := d.loadLevels(context.Background(), d.store); err != nil {
 		return nil, err
 	}
+	if l, ok := d.store.(store.ReadLimiter); ok {
+		l.LimitReads(c.ReadConnections)
+	}
+
 	// The UI before the recorder: it may write users, and fails before
 	// anything runs.
 	if err := d.startUI(); err != nil {

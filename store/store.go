@@ -161,6 +161,12 @@ type Rollup struct {
 	Last5xx time.Time
 }
 
+// ReadLimiter is implemented by stores whose reads go through a pool of
+// connections of their own: LimitReads bounds it to n connections.
+type ReadLimiter interface {
+	LimitReads(n int)
+}
+
 // ErrNotFound is returned when a named endpoint or version does not exist.
 var ErrNotFound = errors.New("not found")
 

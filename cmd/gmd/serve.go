@@ -99,6 +99,9 @@ func serveCmd(ctx context.Context, args []string, env serveEnv) error {
 		return err
 	}
 	defer st.Close()
+	if l, ok := st.(store.ReadLimiter); ok {
+		l.LimitReads(cfg.ReadConnections)
+	}
 	link := "/" + cfg.CustomLink
 	u, err := web.New(web.Options{
 		Config: cfg, Store: st, Link: link, Standalone: true, Logger: log,

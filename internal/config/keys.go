@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -272,6 +274,25 @@ func keyTable() []keyDef {
 				c.LevelRefresh = d
 				return nil
 			},
+		},
+		{
+			Key: Key{Name: "QUERY_BUDGET", Default: "<half the CPUs, at least 1>",
+				Description: "Heavy dashboard reads (pages and API calls that sum rollups or read raw rows) that run at once, 1 to 64, so that people reading the dashboard cannot take the monitored service's CPU. Others wait in the queue (QUERY_QUEUE)."},
+			field: "QueryBudget",
+			set:   func(c *Config, v string) (err error) { c.QueryBudget, err = parseInt(v, 1, 64); return err },
+			dflt:  func() string { return strconv.Itoa(max(1, runtime.GOMAXPROCS(0)/2)) },
+		},
+		{
+			Key: Key{Name: "QUERY_QUEUE", Default: "8",
+				Description: "Heavy dashboard reads that wait for a turn, 0 to 10000. Beyond them, and after 30 s of waiting, a page answers 503 with Retry-After; these are counted on the settings page."},
+			field: "QueryQueue",
+			set:   func(c *Config, v string) (err error) { c.QueryQueue, err = parseInt(v, 0, 10_000); return err },
+		},
+		{
+			Key: Key{Name: "READ_CONNECTIONS", Default: "2",
+				Description: "Database connections the dashboard's pages read through, 1 to 64 (its writes have their own). Fewer leaves more of the machine to the service."},
+			field: "ReadConnections",
+			set:   func(c *Config, v string) (err error) { c.ReadConnections, err = parseInt(v, 1, 64); return err },
 		},
 	}
 }

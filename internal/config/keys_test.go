@@ -39,6 +39,9 @@ func exampleValues() map[string]string {
 		"OUTLIER_CAPTURES_PER_MINUTE": "60",
 		"OUTLIER_REDACT":              "X-Tenant, /^x-internal-/",
 		"LEVEL_REFRESH_INTERVAL":      "1m",
+		"QUERY_BUDGET":                "3",
+		"QUERY_QUEUE":                 "20",
+		"READ_CONNECTIONS":            "4",
 		"PROFILE_INTERVAL":            "10s",
 	}
 }

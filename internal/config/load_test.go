@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,9 @@ func TestLoadDefaults(t *testing.T) {
 		OutlierMinDuration:       10 * time.Millisecond,
 		OutlierCapturesPerMinute: 10,
 		LevelRefresh:             5 * time.Second,
+		QueryBudget:              max(1, runtime.GOMAXPROCS(0)/2),
+		QueryQueue:               8,
+		ReadConnections:          2,
 		Entries:                  c.Entries,
 	}
 	if !reflect.DeepEqual(c, want) {

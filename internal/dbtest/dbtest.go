@@ -85,6 +85,7 @@ func Run(t *testing.T, srv Server) {
 		{"ManyProcesses", testManyProcesses},
 		{"DownAtStart", testDownAtStart},
 		{"ClosedPort", testClosedPort},
+		{"ReadPool", testReadPool},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, srv) })

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
+	"github.com/go-monitoring-dashboard/dashboard/internal/budget"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/query"
 	"github.com/go-monitoring-dashboard/dashboard/internal/reply"
@@ -50,6 +51,9 @@ type settingsData struct {
 	CounterNames  []string
 	Instances     []instanceHealth
 	ShowInstances bool
+	// Reads is the read budget's state: heavy reads running, waiting
+	// and turned away since start.
+	Reads budget.Stats
 }
 
 // instanceHealth is an instance's requests and the counters its recorder
@@ -61,7 +65,7 @@ type instanceHealth struct {
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u *login) error {
 	sv := s.shownOf(r)
-	d := settingsData{Entries: s.cfg.Entries, Standalone: s.opts.Standalone, Recorder: sv.Own, Link: s.link}
+	d := settingsData{Entries: s.cfg.Entries, Standalone: s.opts.Standalone, Recorder: sv.Own, Link: s.link, Reads: s.budget.Stats()}
 	if sv.Own {
 		d.Stats, d.Version, d.VersionSource = s.opts.Stats(), s.opts.Version, s.opts.VersionSource
 	}

@@ -42,7 +42,8 @@ func Routes() []Route { return (*Server)(nil).routes() }
 
 // routes lists every route under the link. Paths are relative to it;
 // paths under /api/ answer in JSON. Nothing is served under the link
-// that is not on this list: ServeHTTP registers exactly these.
+// that is not on this list: ServeHTTP registers exactly these. Routes
+// that sum rollups or read raw rows run within the read budget (s.heavy).
 func (s *Server) routes() []Route {
 	const get, post = http.MethodGet, http.MethodPost
 	return []Route{
@@ -54,11 +55,11 @@ func (s *Server) routes() []Route {
 		{get, "/account", AnyUser, s.accountPage},
 		{post, "/account/password", AnyUser, s.changeOwnPassword},
 
-		{get, "/", AnyUser, s.overviewPage},
-		{get, "/endpoints", AnyUser, s.endpointsPage},
+		{get, "/", AnyUser, s.heavy(s.overviewPage)},
+		{get, "/endpoints", AnyUser, s.heavy(s.endpointsPage)},
 		{post, "/endpoints/level", AdminOnly, s.levelForm},
-		{get, "/endpoint", AnyUser, s.endpointPage},
-		{get, "/versions", AnyUser, s.versionsPage},
+		{get, "/endpoint", AnyUser, s.heavy(s.endpointPage)},
+		{get, "/versions", AnyUser, s.heavy(s.versionsPage)},
 		{get, "/export", AdminOnly, s.exportPage},
 		{get, "/settings", AdminOnly, s.settingsPage},
 
@@ -72,23 +73,23 @@ func (s *Server) routes() []Route {
 		{get, "/test", AnyUser, s.testPage},
 		{get, "/benchmarks", AnyUser, s.benchmarksPage},
 		{get, "/benchmark", AnyUser, s.benchmarkPage},
-		{get, "/report", AnyUser, s.reportPage},
-		{get, "/api/report", UserOrToken, s.apiReport},
+		{get, "/report", AnyUser, s.heavy(s.reportPage)},
+		{get, "/api/report", UserOrToken, s.heavy(s.apiReport)},
 		{post, "/api/upload", TokenOnly, s.apiUpload},
 
-		{get, "/api/services", AnyUser, s.apiServices},
-		{get, "/api/endpoints", AnyUser, s.apiEndpoints},
+		{get, "/api/services", AnyUser, s.heavy(s.apiServices)},
+		{get, "/api/endpoints", AnyUser, s.heavy(s.apiEndpoints)},
 		{post, "/api/endpoints/level", AdminOnly, s.apiSetLevel},
-		{get, "/api/versions", AnyUser, s.apiVersions},
-		{get, "/api/requests", AdminOnly, s.apiRequests},
+		{get, "/api/versions", AnyUser, s.heavy(s.apiVersions)},
+		{get, "/api/requests", AdminOnly, s.heavy(s.apiRequests)},
 		{get, "/outliers", AnyUser, s.outliersPage},
 		{get, "/outlier", AnyUser, s.outlierPage},
-		{get, "/errors", AnyUser, s.errorsPage},
+		{get, "/errors", AnyUser, s.heavy(s.errorsPage)},
 		{get, "/profile", AnyUser, s.profilePage},
 
 		{get, "/api/outliers", AnyUser, s.apiOutliers},
 		{get, "/api/outlier", AnyUser, s.apiOutlier},
-		{get, "/api/errors", AnyUser, s.apiErrors},
+		{get, "/api/errors", AnyUser, s.heavy(s.apiErrors)},
 		{get, "/api/profiles", AnyUser, s.apiProfiles},
 		{get, "/api/profile", AnyUser, s.apiProfile},
 		{get, "/api/profile/compare", AnyUser, s.apiProfileCompare},

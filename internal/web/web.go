@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
+	"github.com/go-monitoring-dashboard/dashboard/internal/budget"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -96,6 +97,7 @@ type Server struct {
 	static  *staticFiles
 	mux     *http.ServeMux
 	service string // the dashboard's own service; "" standalone
+	budget  *budget.Budget
 	token   string // SECURITY_TOKEN; "" standalone
 }
 
@@ -112,6 +114,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		opts: opts, cfg: opts.Config, store: opts.Store, link: opts.Link, log: opts.Logger, now: opts.Now,
 		origin: http.NewCrossOriginProtection(), service: opts.Config.Service,
+		budget: budget.New(budget.Options{Running: opts.Config.QueryBudget, Queue: opts.Config.QueryQueue}),
 	}
 	if opts.Standalone {
 		s.service = ""

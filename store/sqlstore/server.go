@@ -40,7 +40,9 @@ func OpenServer(ctx context.Context, d *Dialect, c driver.Connector, o Options) 
 		db.Close()
 		return nil, fmt.Errorf("dashboard: %s: %w", nameOf(d, o), err)
 	}
-	return NewWith(ctx, d, db, db, o)
+	r := sql.OpenDB(c)
+	configurePool(r)
+	return NewWith(ctx, d, db, r, o)
 }
 
 // StartServer returns a store at once and connects and migrates in the
@@ -52,9 +54,11 @@ func StartServer(d *Dialect, c driver.Connector, o Options) *Store {
 	s := newStore(d, nil, nil, o)
 	err := fmt.Errorf("dashboard: %s: %w", s.o.Name, store.ErrNotReady)
 	s.notReady.Store(&err)
-	db := sql.OpenDB(&gate{Connector: c, s: s})
-	configurePool(db)
-	s.w, s.r = db, db
+	// Reads have a pool of their own, so that READ_CONNECTIONS bounds
+	// them without ever making the recorder wait for a connection.
+	s.w, s.r = sql.OpenDB(&gate{Connector: c, s: s}), sql.OpenDB(&gate{Connector: c, s: s})
+	configurePool(s.w)
+	configurePool(s.r)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.bg.Add(1)

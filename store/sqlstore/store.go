@@ -97,6 +97,19 @@ func (s *Store) Close() error {
 	return err
 }
 
+// LimitReads bounds the connections the store reads through to n (the
+// dashboard's READ_CONNECTIONS): the pages' queries then never take more
+// of the database, or of the machine, than that. Writes have a pool of
+// their own. A private in-memory SQLite database, whose reads and writes
+// share its one connection, is left as it is.
+func (s *Store) LimitReads(n int) {
+	if n < 1 || s.r == s.w {
+		return
+	}
+	s.r.SetMaxOpenConns(n)
+	s.r.SetMaxIdleConns(n)
+}
+
 // DB returns the pool used for reads, for queries that are not part of
 // store.Store yet.
 func (s *Store) DB() *sql.DB { return s.r }
