@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -94,6 +95,20 @@ func interferenceRun(b *testing.B, rows int, phase time.Duration) {
 
 	quiet := openLoop(b, client, srv.URL, phase)
 
+	// The readers log in as a browser does: pages take a session cookie,
+	// not Basic credentials.
+	jar, _ := cookiejar.New(nil)
+	reader := &http.Client{Transport: client.Transport, Jar: jar, Timeout: 5 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := reader.PostForm(srv.URL+"/dashboard/login", url.Values{"username": {"admin"}, "password": {"bench-password"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		b.Fatalf("login: status %d", resp.StatusCode)
+	}
+
 	ctx, stop := context.WithCancel(context.Background())
 	var loads, busy atomic.Int64
 	var wg sync.WaitGroup
@@ -101,8 +116,7 @@ func interferenceRun(b *testing.B, rows int, phase time.Duration) {
 		wg.Go(func() {
 			for i := c; ctx.Err() == nil; i++ {
 				req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+interferencePages[i%len(interferencePages)], nil)
-				req.SetBasicAuth("admin", "bench-password")
-				resp, err := client.Do(req)
+				resp, err := reader.Do(req)
 				if err != nil {
 					continue // stopped
 				}
