@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/internal/outlier"
 	"github.com/go-monitoring-dashboard/dashboard/internal/recorder"
@@ -49,9 +50,7 @@ type Dashboard struct {
 	pruner   *retention.Pruner
 	mon      *outlier.Monitor // outliers, profiler (levels 2, 3) and panics
 
-	// The goroutine that reads levels set elsewhere (levels.go).
-	stopLevels context.CancelFunc
-	levelsDone chan struct{}
+	levels *loop.Loop // reads levels set elsewhere (levels.go); nil when off
 
 	version       string
 	versionSource version.Source
@@ -438,8 +437,7 @@ func (d *Dashboard) loadLevels(ctx context.Context, s store.Store) error {
 // samples were lost. Close is safe to call more than once.
 func (d *Dashboard) Close(ctx context.Context) error {
 	d.closeOnce.Do(func() {
-		d.stopLevels()
-		<-d.levelsDone
+		d.levels.Stop()
 		d.pruner.Close()
 		// The watchdog first, so that the recorder's last batch takes
 		// everything it gathered.

@@ -2,10 +2,10 @@ package dashboard
 
 import (
 	"context"
-	"errors"
+	"log/slog"
 	"time"
 
-	"github.com/go-monitoring-dashboard/dashboard/store"
+	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 )
 
 // levelRefreshTimeout bounds one read of the levels, so that a database
@@ -16,37 +16,12 @@ const levelRefreshTimeout = 30 * time.Second
 // the request path, so that a level set on another instance or in gmd
 // serve takes effect here without a restart. Close stops it.
 func (d *Dashboard) startLevelRefresh(every time.Duration) {
-	ctx, cancel := context.WithCancel(context.Background())
-	d.stopLevels = cancel
-	d.levelsDone = make(chan struct{})
 	if every <= 0 {
-		close(d.levelsDone)
 		return
 	}
-	go func() {
-		defer close(d.levelsDone)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		failing := false
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			err := d.refreshLevels(ctx)
-			switch {
-			case err == nil:
-				failing = false
-			case ctx.Err() != nil, errors.Is(err, store.ErrNotReady):
-				// Closing, or still connecting: the levels are read
-				// when the database comes.
-			case !failing:
-				failing = true
-				d.log.Warn("dashboard: reading monitoring levels failed; retrying", "err", err)
-			}
-		}
-	}()
+	d.levels = loop.Start(loop.Options{Every: every, Outage: loop.Outage{
+		Logger: d.log, Level: slog.LevelWarn, Failed: "dashboard: reading monitoring levels failed; retrying",
+	}}, d.refreshLevels)
 }
 
 // refreshLevels reads the stored levels once, in one query.

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -97,7 +98,6 @@ type Recorder struct {
 	opts      Options
 	store     store.Store
 	nudgeMask uint64
-	log       *slog.Logger
 
 	q       *ring
 	wake    chan struct{} // nudges the writer when the ring fills up
@@ -121,7 +121,7 @@ type Recorder struct {
 	backlog          []batch           // oldest first
 	free             [][]store.Request // written batches, for reuse
 	stored           map[string]int64  // counter values already written
-	failures         int               // consecutive failed writes
+	outage           loop.Outage       // logs failed writes once per outage
 	nextTry          time.Time
 	droppedSinceFail int64
 }
@@ -175,12 +175,16 @@ func New(s store.Store, o Options) *Recorder {
 		o.Clock = measure.NewClock()
 	}
 	r := &Recorder{
-		opts: o, store: s, log: o.Logger,
+		opts: o, store: s,
 		q:       newRing(o.QueueSize),
 		wake:    make(chan struct{}, 1),
 		closing: make(chan context.Context, 1),
 		done:    make(chan struct{}),
 		stored:  map[string]int64{},
+		outage: loop.Outage{Logger: o.Logger, Level: slog.LevelError,
+			Failed:    "dashboard: writing to the database failed; retrying with backoff and keeping rows in memory (then dropping and counting them)",
+			Recovered: "dashboard: writing to the database works again",
+			Attrs:     []any{"backlog_limit", o.BacklogLimit}},
 	}
 	// Nudge the writer every 2^k samples, 2^k being at most a quarter of
 	// the ring and at most four batches: it then writes full batches

@@ -129,131 +129,142 @@ func closeRec(t *testing.T, r *Recorder) {
 	}
 }
 
+// In a synctest bubble: the writer is idle when synctest.Wait returns.
 func TestBatchesBySize(t *testing.T) {
-	f := newFlaky(t)
-	r := New(f, opts(Options{BatchSize: 10, FlushInterval: time.Hour}))
-	for i := 0; i < 35; i++ {
-		r.Add(sample(i))
-	}
-	// Three full batches go out without waiting for the hour-long tick.
-	deadline := time.Now().Add(5 * time.Second)
-	for r.Stats().Written < 30 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if w := r.Stats().Written; w != 30 {
-		t.Fatalf("written before Close = %d, want 30", w)
-	}
-	closeRec(t, r) // Close writes the last 5
-	if n := rows(t, f); n != 35 {
-		t.Errorf("%d rows, want 35", n)
-	}
-	for _, b := range f.batches {
-		if b > 10 {
-			t.Errorf("a batch had %d rows, more than BatchSize", b)
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		r := New(f, opts(Options{BatchSize: 10, FlushInterval: time.Hour}))
+		for i := 0; i < 35; i++ {
+			r.Add(sample(i))
 		}
-	}
+		// Three full batches go out without waiting for the hour-long tick.
+		synctest.Wait()
+		if w := r.Stats().Written; w != 30 {
+			t.Fatalf("written before Close = %d, want 30", w)
+		}
+		closeRec(t, r) // Close writes the last 5
+		if n := rows(t, f); n != 35 {
+			t.Errorf("%d rows, want 35", n)
+		}
+		for _, b := range f.batches {
+			if b > 10 {
+				t.Errorf("a batch had %d rows, more than BatchSize", b)
+			}
+		}
+	})
 }
 
+// In a synctest bubble: the flush interval passes in fake time.
 func TestBatchesByTime(t *testing.T) {
-	f := newFlaky(t)
-	r := New(f, opts(Options{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}))
-	defer closeRec(t, r)
-	r.Add(sample(1))
-	deadline := time.Now().Add(5 * time.Second)
-	for rows(t, f) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if n := rows(t, f); n != 1 {
-		t.Fatalf("a lone sample was not written by the flush interval (%d rows)", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		r := New(f, opts(Options{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}))
+		defer closeRec(t, r)
+		r.Add(sample(1))
+		time.Sleep(19 * time.Millisecond)
+		if n := rows(t, f); n != 0 {
+			t.Fatalf("a lone sample was written before the flush interval (%d rows)", n)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if n := rows(t, f); n != 1 {
+			t.Fatalf("a lone sample was not written by the flush interval (%d rows)", n)
+		}
+	})
 }
 
+// In a synctest bubble: synctest.Wait returns once the writer is blocked
+// in the store.
 func TestQueueFullDropsAndCounts(t *testing.T) {
-	f := newFlaky(t)
-	f.block = make(chan struct{})
-	r := New(f, opts(Options{QueueSize: 8, BatchSize: 1}))
-	// The writer takes one sample and blocks writing it; then the queue
-	// fills with 8 and every further Add must return at once, dropped.
-	r.Add(sample(0))
-	time.Sleep(50 * time.Millisecond)
-	accepted := 0
-	for i := 0; i < 100; i++ { // Add cannot wait: it has no blocking operation
-		if r.Add(sample(i)) {
-			accepted++
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.block = make(chan struct{})
+		r := New(f, opts(Options{QueueSize: 8, BatchSize: 1}))
+		// The writer takes one sample and blocks writing it; then the queue
+		// fills with 8 and every further Add must return at once, dropped.
+		r.Add(sample(0))
+		synctest.Wait()
+		accepted := 0
+		for i := 0; i < 100; i++ { // Add cannot wait: it has no blocking operation
+			if r.Add(sample(i)) {
+				accepted++
+			}
 		}
-	}
-	// The writer may have taken at most one more sample out of the queue.
-	if accepted < 8 || accepted > 9 {
-		t.Errorf("accepted %d samples into a queue of 8", accepted)
-	}
-	if d := r.Stats().DroppedQueue; d != int64(100-accepted) {
-		t.Errorf("DroppedQueue = %d, want %d", d, 100-accepted)
-	}
-	f.mu.Lock()
-	close(f.block)
-	f.block = nil
-	f.mu.Unlock()
-	closeRec(t, r)
-	if n := rows(t, f); n != 1+accepted {
-		t.Errorf("%d rows written, want %d", n, 1+accepted)
-	}
-	if c := counter(t, f, store.CounterDroppedQueueFull); c != int64(100-accepted) {
-		t.Errorf("stored %s = %d, want %d", store.CounterDroppedQueueFull, c, 100-accepted)
-	}
+		// The writer may have taken at most one more sample out of the queue.
+		if accepted < 8 || accepted > 9 {
+			t.Errorf("accepted %d samples into a queue of 8", accepted)
+		}
+		if d := r.Stats().DroppedQueue; d != int64(100-accepted) {
+			t.Errorf("DroppedQueue = %d, want %d", d, 100-accepted)
+		}
+		f.mu.Lock()
+		close(f.block)
+		f.block = nil
+		f.mu.Unlock()
+		closeRec(t, r)
+		if n := rows(t, f); n != 1+accepted {
+			t.Errorf("%d rows written, want %d", n, 1+accepted)
+		}
+		if c := counter(t, f, store.CounterDroppedQueueFull); c != int64(100-accepted) {
+			t.Errorf("stored %s = %d, want %d", store.CounterDroppedQueueFull, c, 100-accepted)
+		}
+	})
 }
 
+// In a synctest bubble: the backoff passes in fake time.
 func TestFailingStoreRetriesAndLogsOnce(t *testing.T) {
-	f := newFlaky(t)
-	f.failN = 5
-	var logs bytes.Buffer
-	r := New(f, opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
-	for i := 0; i < 100; i++ {
-		if !r.Add(sample(i)) {
-			t.Fatal("Add dropped a sample while the store was failing and the queue had room")
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.failN = 5
+		var logs bytes.Buffer
+		r := New(f, opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+		for i := 0; i < 100; i++ {
+			if !r.Add(sample(i)) {
+				t.Fatal("Add dropped a sample while the store was failing and the queue had room")
+			}
 		}
-	}
-	closeRec(t, r)
-	if n := rows(t, f); n != 100 {
-		t.Errorf("%d rows after recovery, want 100", n)
-	}
-	out := logs.String()
-	if c := strings.Count(out, "writing to the database failed"); c != 1 {
-		t.Errorf("failure logged %d times, want once:\n%s", c, out)
-	}
-	if !strings.Contains(out, "database is down") || !strings.Contains(out, "works again") {
-		t.Errorf("log lacks the cause or the recovery:\n%s", out)
-	}
-	if s := r.Stats(); s.FailedWrites != 5 || s.DroppedStore != 0 || s.LastError != errDown.Error() {
-		t.Errorf("stats %+v", s)
-	}
+		closeRec(t, r)
+		if n := rows(t, f); n != 100 {
+			t.Errorf("%d rows after recovery, want 100", n)
+		}
+		out := logs.String()
+		if c := strings.Count(out, "writing to the database failed"); c != 1 {
+			t.Errorf("failure logged %d times, want once:\n%s", c, out)
+		}
+		if !strings.Contains(out, "database is down") || !strings.Contains(out, "works again") {
+			t.Errorf("log lacks the cause or the recovery:\n%s", out)
+		}
+		if s := r.Stats(); s.FailedWrites != 5 || s.DroppedStore != 0 || s.LastError != errDown.Error() {
+			t.Errorf("stats %+v", s)
+		}
+	})
 }
 
 // TestStoreNotReadyIsNotAFailure: a store still connecting in the
 // background logs its outage itself; the writer keeps the rows, asks again
 // at its shortest pace, and neither logs nor counts failed transactions.
+// In a synctest bubble: the hour of MaxBackoff would show as an hour.
 func TestStoreNotReadyIsNotAFailure(t *testing.T) {
-	f := newFlaky(t)
-	f.failN = 20
-	f.err = fmt.Errorf("dashboard: postgres://db: %w: connection refused", store.ErrNotReady)
-	var logs bytes.Buffer
-	o := opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	o.MaxBackoff = time.Hour // were these failures, the writer would wait an hour
-	r := New(f, o)
-	for i := 0; i < 30; i++ {
-		r.Add(sample(i))
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for r.Stats().Written < 30 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	s := r.Stats()
-	if s.Written != 30 || s.FailedWrites != 0 || s.DroppedStore != 0 || !strings.Contains(s.LastError, "connection refused") {
-		t.Errorf("stats %+v; want 30 written, no failed writes, the cause kept", s)
-	}
-	closeRec(t, r)
-	if logs.Len() != 0 {
-		t.Errorf("the writer logged:\n%s", logs.String())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.failN = 20
+		f.err = fmt.Errorf("dashboard: postgres://db: %w: connection refused", store.ErrNotReady)
+		var logs bytes.Buffer
+		o := opts(Options{BatchSize: 10, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		o.MaxBackoff = time.Hour // were these failures, the writer would wait an hour
+		r := New(f, o)
+		for i := 0; i < 30; i++ {
+			r.Add(sample(i))
+		}
+		time.Sleep(time.Second) // 20 tries at MinBackoff are 100ms
+		s := r.Stats()
+		if s.Written != 30 || s.FailedWrites != 0 || s.DroppedStore != 0 || !strings.Contains(s.LastError, "connection refused") {
+			t.Errorf("stats %+v; want 30 written, no failed writes, the cause kept", s)
+		}
+		closeRec(t, r)
+		if logs.Len() != 0 {
+			t.Errorf("the writer logged:\n%s", logs.String())
+		}
+	})
 }
 
 // TestBacklogLimitDropsOldestAndCounts runs in a synctest bubble: the
@@ -326,26 +337,29 @@ func TestBacklogKeepsNewestRowsWhateverTheBatchSizes(t *testing.T) {
 	})
 }
 
+// In a synctest bubble: Close gives up after exactly its deadline.
 func TestCloseGivesUpAtDeadline(t *testing.T) {
-	f := newFlaky(t)
-	f.always = true
-	r := New(f, opts(Options{}))
-	for i := 0; i < 10; i++ {
-		r.Add(sample(i))
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	err := r.Close(ctx)
-	if el := time.Since(start); el > 10*time.Second {
-		t.Errorf("Close took %v despite its 100ms deadline", el)
-	}
-	if err == nil || !strings.Contains(err.Error(), "10 samples not written") || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Close error %v, want 10 samples not written and the deadline", err)
-	}
-	if r.Add(sample(1)) {
-		t.Error("Add after Close accepted a sample")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlaky(t)
+		f.always = true
+		r := New(f, opts(Options{}))
+		for i := 0; i < 10; i++ {
+			r.Add(sample(i))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := r.Close(ctx)
+		if el := time.Since(start); el != 100*time.Millisecond {
+			t.Errorf("Close took %v with a 100ms deadline", el)
+		}
+		if err == nil || !strings.Contains(err.Error(), "10 samples not written") || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Close error %v, want 10 samples not written and the deadline", err)
+		}
+		if r.Add(sample(1)) {
+			t.Error("Add after Close accepted a sample")
+		}
+	})
 }
 
 func TestDeclarationsWritten(t *testing.T) {

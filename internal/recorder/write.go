@@ -2,7 +2,6 @@ package recorder
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,12 +108,8 @@ func (r *Recorder) writeOne(ctx context.Context, b *batch) error {
 	r.stored = now
 	r.nextTry = time.Time{}
 	r.batches.Add(1)
-	if r.failures > 0 {
-		r.log.Info("dashboard: writing to the database works again",
-			"failed_attempts", r.failures, "rows_dropped_meanwhile", r.droppedSinceFail)
-		r.failures = 0
-		r.droppedSinceFail = 0
-	}
+	r.outage.OK("rows_dropped_meanwhile", r.droppedSinceFail)
+	r.droppedSinceFail = 0
 	return nil
 }
 
@@ -134,7 +129,8 @@ func (r *Recorder) fail(err error) {
 	r.lastErr = err.Error()
 	r.lastErrAt = time.Now()
 	r.mu.Unlock()
-	if errors.Is(err, store.ErrNotReady) {
+	// Logged once per outage, not per request or per retry.
+	if !r.outage.Fail(err) {
 		// The store is still connecting and says so itself, once: no
 		// transaction was tried, and asking again costs nothing, so
 		// the rows go out soon after it connects.
@@ -142,18 +138,12 @@ func (r *Recorder) fail(err error) {
 		return
 	}
 	r.failed.Add(1)
-	if r.failures == 0 {
-		// Logged once per outage, not per request or per retry.
-		r.log.Error("dashboard: writing to the database failed; retrying with backoff and keeping rows in memory (then dropping and counting them)",
-			"err", err, "backlog_limit", r.opts.BacklogLimit)
-	}
-	r.failures++
 	r.nextTry = time.Now().Add(r.backoff())
 }
 
 func (r *Recorder) backoff() time.Duration {
 	d := r.opts.MinBackoff
-	for i := 1; i < r.failures && d < r.opts.MaxBackoff; i++ {
+	for i := 1; i < r.outage.Failures() && d < r.opts.MaxBackoff; i++ {
 		d *= 2
 	}
 	return min(d, r.opts.MaxBackoff)

@@ -18,11 +18,11 @@ package retention
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -46,10 +46,9 @@ type Options struct {
 
 // Pruner runs rounds in its own goroutine until Close.
 type Pruner struct {
-	s      store.Retention
-	o      Options
-	cancel context.CancelFunc
-	done   chan struct{}
+	s    store.Retention
+	o    Options
+	loop *loop.Loop
 
 	mu      sync.Mutex
 	deleted int64
@@ -82,9 +81,11 @@ func Start(s store.Retention, o Options) *Pruner {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pruner{s: s, o: o, cancel: cancel, done: make(chan struct{})}
-	go p.run(ctx)
+	p := &Pruner{s: s, o: o}
+	p.loop = loop.Start(loop.Options{First: o.First, Every: o.Every, Outage: loop.Outage{
+		Logger: o.Logger, Level: slog.LevelWarn,
+		Failed: "dashboard: deleting old measurements failed; trying again in the next round", Attrs: []any{"every", o.Every},
+	}}, p.round)
 	return p
 }
 
@@ -94,8 +95,7 @@ func (p *Pruner) Close() {
 	if p == nil {
 		return
 	}
-	p.cancel()
-	<-p.done
+	p.loop.Stop()
 }
 
 // Stats returns the rows deleted and the rounds finished since Start, and
@@ -106,37 +106,17 @@ func (p *Pruner) Stats() (deleted, rounds int64, err error) {
 	return p.deleted, p.rounds, p.lastErr
 }
 
-func (p *Pruner) run(ctx context.Context) {
-	defer close(p.done)
-	wait := p.o.First
-	failing := false
-	for {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		wait = p.o.Every
-		err := p.Round(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		p.mu.Lock()
-		p.rounds++
-		p.lastErr = err
-		p.mu.Unlock()
-		switch {
-		case err == nil:
-			failing = false
-		case errors.Is(err, store.ErrNotReady):
-			// The store says itself that the database is down.
-		case !failing:
-			failing = true
-			p.o.Logger.Warn("dashboard: deleting old measurements failed; trying again in the next round", "err", err, "every", p.o.Every)
-		}
+// round is one run of the loop: a Round, counted.
+func (p *Pruner) round(ctx context.Context) error {
+	err := p.Round(ctx)
+	if ctx.Err() != nil {
+		return err // stopping: not a round
 	}
+	p.mu.Lock()
+	p.rounds++
+	p.lastErr = err
+	p.mu.Unlock()
+	return err
 }
 
 // Round folds the days that are ready and those that got late rows,

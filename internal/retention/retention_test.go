@@ -5,11 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/testlog"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
@@ -52,7 +53,14 @@ func hours(t *testing.T, s store.Store) []time.Time {
 	return out
 }
 
+// TestPrunesByAgeWithInjectedClock runs in a synctest bubble: the first
+// round comes after First in fake time, and the test waits for it
+// without polling.
 func TestPrunesByAgeWithInjectedClock(t *testing.T) {
+	synctest.Test(t, testPrunesByAge)
+}
+
+func testPrunesByAge(t *testing.T) {
 	s, err := sqlite.Open(context.Background(), "sqlite:///:memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -72,15 +80,9 @@ func TestPrunesByAgeWithInjectedClock(t *testing.T) {
 	p := Start(s, Options{Raw: 90 * Day, Rollups: 365 * Day, Now: c.now, Batch: 2, Pause: time.Millisecond,
 		First: time.Millisecond, Every: time.Hour, Logger: slog.New(slog.DiscardHandler)})
 	defer p.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, rounds, _ := p.Stats(); rounds == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first round did not finish")
-		}
-		time.Sleep(time.Millisecond)
+	time.Sleep(time.Minute) // First, and the pauses between batches
+	if _, rounds, _ := p.Stats(); rounds != 1 {
+		t.Fatalf("%d rounds after a minute, want the first one", rounds)
 	}
 	got := starts(t, s)
 	if len(got) != 9 || !got[0].Equal(ago(89)) {
@@ -119,22 +121,25 @@ func (e *endless) PruneRollups(ctx context.Context, cutoff time.Time, limit int)
 	return e.PruneRequests(ctx, cutoff, limit)
 }
 
+// TestCloseStopsARoundAndWaits runs in a synctest bubble: Close must
+// return without any time passing, in the middle of the hour-long pause.
 func TestCloseStopsARoundAndWaits(t *testing.T) {
-	e := &endless{}
-	p := Start(e, Options{Raw: Day, Pause: time.Hour, First: time.Millisecond})
-	for e.calls.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	done := make(chan struct{})
-	go func() { p.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not stop the round")
-	}
-	if n := e.calls.Load(); n != 1 {
-		t.Errorf("%d deletes, want 1 then the pause that Close cut short", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		e := &endless{}
+		p := Start(e, Options{Raw: Day, Pause: time.Hour, First: time.Millisecond})
+		time.Sleep(time.Minute) // the round has begun, and pauses
+		if n := e.calls.Load(); n != 1 {
+			t.Fatalf("%d deletes after a minute, want 1 then the hour's pause", n)
+		}
+		before := time.Now()
+		p.Close()
+		if waited := time.Since(before); waited != 0 {
+			t.Errorf("Close waited %v for the pause", waited)
+		}
+		if n := e.calls.Load(); n != 1 {
+			t.Errorf("%d deletes, want 1 then the pause that Close cut short", n)
+		}
+	})
 }
 
 func TestNothingToKeepStartsNothing(t *testing.T) {
@@ -152,6 +157,8 @@ func (f failing) PruneRequests(context.Context, time.Time, int) (int64, error) {
 func (f failing) PruneRollups(context.Context, time.Time, int) (int64, error)  { return 0, f.err }
 func (f failing) PruneDaily(context.Context, time.Time, int) (int64, error)    { return 0, f.err }
 
+// TestFailuresLoggedOncePerOutage runs in a synctest bubble: five rounds
+// pass in five fake milliseconds.
 func TestFailuresLoggedOncePerOutage(t *testing.T) {
 	cases := []struct {
 		name string
@@ -163,40 +170,19 @@ func TestFailuresLoggedOncePerOutage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var logs strings.Builder
-			var mu atomicWriter
-			mu.w = &logs
-			p := Start(failing{c.err}, Options{Raw: Day, First: time.Millisecond, Every: time.Millisecond,
-				Logger: slog.New(slog.NewTextHandler(&mu, nil))})
-			for {
-				if _, rounds, _ := p.Stats(); rounds >= 5 {
-					break
+			synctest.Test(t, func(t *testing.T) {
+				logs := &testlog.Buffer{}
+				p := Start(failing{c.err}, Options{Raw: Day, First: time.Millisecond, Every: time.Millisecond,
+					Logger: slog.New(slog.NewTextHandler(logs, nil))})
+				time.Sleep(5*time.Millisecond + time.Millisecond/2)
+				p.Close()
+				if _, rounds, err := p.Stats(); rounds != 5 || !errors.Is(err, c.err) {
+					t.Errorf("%s: %d rounds, last error %v; want 5 failed rounds", c.name, rounds, err)
 				}
-				time.Sleep(time.Millisecond)
-			}
-			p.Close()
-			if n := strings.Count(mu.String(), "deleting old measurements failed"); n != c.logs {
-				t.Errorf("logged %d times over 5 failed rounds, want %d:\n%s", n, c.logs, mu.String())
-			}
+				if n := strings.Count(logs.String(), "deleting old measurements failed"); n != c.logs {
+					t.Errorf("%s: logged %d times over 5 failed rounds, want %d:\n%s", c.name, n, c.logs, logs.String())
+				}
+			})
 		})
 	}
-}
-
-// atomicWriter serializes writes to w; the pruner's goroutine logs while
-// the test reads.
-type atomicWriter struct {
-	mu sync.Mutex
-	w  *strings.Builder
-}
-
-func (a *atomicWriter) Write(p []byte) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.w.Write(p)
-}
-
-func (a *atomicWriter) String() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.w.String()
 }
