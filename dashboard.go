@@ -153,7 +153,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	d.rec = recorder.New(d.store, recorder.Options{
 		Service: c.Service, Instance: c.Instance, Version: ver, Clock: d.clock,
 		QueueSize: c.QueueSize, BatchSize: c.BatchSize, FlushInterval: c.FlushInterval,
-		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, Logger: log,
+		BacklogLimit: c.BacklogLimit, NoBacklog: c.BacklogLimit == 0, GroupLimit: c.GroupLimit, Logger: log,
 		Source: d.mon, // outliers, panics and profiles go out with the requests' batches
 	})
 	d.rec.DeclareVersion(ver, time.Now())

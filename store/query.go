@@ -70,4 +70,5 @@ type Querier interface {
 	// The Timing is reused between calls. An error from fn stops the scan
 	// and is returned.
 	Timings(ctx context.Context, f TimingFilter, fn func(*Timing) error) error
+	GroupQuerier // per-user and per-IP rollups (groups.go)
 }

@@ -19,7 +19,8 @@ type Retention interface {
 	// deleted; once none is left, the profiles that ended before cutoff.
 	PruneRollups(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 	// PruneDaily deletes at most limit daily rollups of days that ended
-	// by cutoff and returns how many it deleted. The all-time totals are
+	// by cutoff and returns how many it deleted; once none is left, the
+	// per-user and per-IP rollups of those days. The all-time totals are
 	// never pruned.
 	PruneDaily(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 }

@@ -121,6 +121,11 @@ type Batch struct {
 	Outliers []Outlier
 	Panics   []Panic
 	Profiles []Profile
+	// GroupLimit is how many names (users, and client addresses) of an
+	// endpoint get exact rollups per UTC day; the requests of further
+	// names are counted in a bounded summary (see GroupQuerier). 0 means
+	// DefaultGroupLimit.
+	GroupLimit int
 }
 
 // RequestFilter selects raw request rows. Zero fields select everything.

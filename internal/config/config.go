@@ -36,6 +36,8 @@ type Config struct {
 	RollupRetentionDays int
 	// DAILY_RETENTION_DAYS: days daily rollups are kept, 0 forever
 	DailyRetentionDays int
+	// GROUP_LIMIT: users and addresses per endpoint and day with exact figures
+	GroupLimit int
 
 	OutlierMinRequests       int           // OUTLIER_MIN_REQUESTS: warm-up before outliers are caught
 	OutlierMinDuration       time.Duration // OUTLIER_MIN_DURATION: no request faster than this is an outlier

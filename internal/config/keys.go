@@ -213,7 +213,7 @@ func keyTable() []keyDef {
 		},
 		{
 			Key: Key{Name: "RAW_RETENTION_DAYS", Default: "90",
-				Description: "Days a raw request row is kept; older rows are deleted in small batches in the background. 0 keeps them forever. Per-user and per-IP views and exports read raw rows."},
+				Description: "Days a raw request row is kept; older rows are deleted in small batches in the background. 0 keeps them forever. Exports and the request list read raw rows; per-user and per-IP figures come from daily rollups kept as long as the daily ones (DAILY_RETENTION_DAYS)."},
 			field: "RawRetentionDays",
 			set:   func(c *Config, v string) (err error) { c.RawRetentionDays, err = parseInt(v, 0, 36500); return err },
 		},
@@ -228,6 +228,12 @@ func keyTable() []keyDef {
 				Description: "Days the daily rollups are kept: UTC days folded from the hourly rollups in the background, which windows of whole days (the last 30 days) read. The all-time totals per endpoint and version are kept forever. 0 keeps daily rollups forever."},
 			field: "DailyRetentionDays",
 			set:   func(c *Config, v string) (err error) { c.DailyRetentionDays, err = parseInt(v, 0, 36500); return err },
+		},
+		{
+			Key: Key{Name: "GROUP_LIMIT", Default: "1000",
+				Description: "Users, and client addresses, of an endpoint that get exact figures per UTC day (count, durations, percentiles), 1 to 100000. The requests of further ones are counted in a summary of as many counters, whose counts are estimates that overstate by at most (requests summarized)/GROUP_LIMIT; pages and the API say which figures are which. Memory: about two days of these per endpoint."},
+			field: "GroupLimit",
+			set:   func(c *Config, v string) (err error) { c.GroupLimit, err = parseInt(v, 1, 100_000); return err },
 		},
 		{
 			Key: Key{Name: "OUTLIER_MIN_REQUESTS", Default: "20",

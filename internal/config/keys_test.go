@@ -34,6 +34,7 @@ func exampleValues() map[string]string {
 		"RAW_RETENTION_DAYS":          "7",
 		"ROLLUP_RETENTION_DAYS":       "30",
 		"DAILY_RETENTION_DAYS":        "400",
+		"GROUP_LIMIT":                 "250",
 		"OUTLIER_MIN_REQUESTS":        "5",
 		"OUTLIER_MIN_DURATION":        "50ms",
 		"OUTLIER_CAPTURES_PER_MINUTE": "60",

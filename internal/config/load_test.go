@@ -32,6 +32,7 @@ func TestLoadDefaults(t *testing.T) {
 		SamplingPeriod:      10 * time.Millisecond,
 		ProfileInterval:     time.Minute,
 		RawRetentionDays:    90,
+		GroupLimit:          1000,
 		RollupRetentionDays: 1095,
 		DailyRetentionDays:  3650,
 

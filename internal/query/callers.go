@@ -9,11 +9,13 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// Defaults of CallerOptions.
-const (
-	DefaultSampleLimit = 100000
-	DefaultTop         = 20
-)
+// DefaultTop is the most users (and the most IPs) a breakdown shows when
+// CallerOptions.Top is 0.
+const DefaultTop = 20
+
+// SlowMinRequests is how many requests a name needs in the window to rank
+// among the slowest: a p95 of fewer requests says little.
+const SlowMinRequests = 20
 
 // NoName labels the requests without a user (GroupBy unset or returning
 // "") or without an IP.
@@ -21,61 +23,80 @@ const NoName = "(none)"
 
 // CallerOptions bound the per-user and per-IP views.
 type CallerOptions struct {
-	// Limit is the most raw rows read: the newest of the window. 0 means
-	// DefaultSampleLimit.
-	Limit int
 	// Top is the most users (and the most IPs) shown. 0 means DefaultTop.
 	Top int
 }
 
 // Callers is who called an endpoint and how fast they were served: per
-// user (the request's group) and per client IP.
+// user (the request's group) and per client IP. The figures come from
+// daily rollups (store.GroupQuerier), never from raw rows: they cover the
+// whole UTC days the window touches, From to To.
 type Callers struct {
-	Sample Sample
-	Users  Breakdown
-	IPs    Breakdown
-}
-
-// Sample says which raw rows the figures come from.
-type Sample struct {
-	Window Window // the window asked for
-	Rows   int64  // rows read
-	Limit  int
-	// Limited is set when the window holds more requests than Limit: the
-	// figures then cover only the newest Limit requests, from From on.
-	Limited bool
-	// Total is the number of requests in the window: Rows, or when
-	// Limited, the count of the hourly rollups of the window's hours.
-	Total    int64
-	From, To time.Time // starts of the oldest and newest row read, in the scope's zone
+	Window   Window    // the window asked for
+	From, To time.Time // the UTC days covered: [From, To); zero when open
+	Users    Breakdown
+	IPs      Breakdown
 }
 
 // Breakdown is the durations of an endpoint per name (user or IP), for the
 // names picked to be shown.
+//
+// Each UTC day, the first GROUP_LIMIT names of the endpoint get exact
+// figures: Boxes, Bubbles and the ranks come from those. The requests of
+// further names are counted by heavy-hitters summaries: Estimates lists
+// the busiest of them, with counts that are bounded estimates.
 type Breakdown struct {
-	// Boxes are the names shown, most requests first.
+	// Boxes are the names shown, most requests first: exact figures
+	// (percentiles within 2%, from the rollups' histograms).
 	Boxes []CallerBox
 	// Versions are the versions that Bubbles use, oldest first.
 	Versions []string
 	// Bubbles hold the average duration and count of each shown name in
 	// each version it used.
 	Bubbles []Bubble
-	// Total is the number of distinct names in the sample, Omitted how
-	// many of them are not shown and OmittedRequests their requests.
+	// Total is the number of names with exact figures, Omitted how many
+	// of them are not shown and OmittedRequests their requests.
 	Total           int
 	Omitted         int
 	OmittedRequests int64
 	// When names were left out, Busiest are shown because they made the
-	// most requests and Slowest because they had the highest p95.
+	// most requests and Slowest because they had the highest p95 among
+	// the names with at least SlowMinRequests requests.
 	Busiest, Slowest int
+
+	// Estimates are the busiest names beyond GROUP_LIMIT (at most Top),
+	// highest count first. A name may also have a box, for the days on
+	// which it had exact figures.
+	Estimates []CallerEstimate
+	// Summarized is the number of requests the summaries counted,
+	// Bound the most any estimate overstates its name's requests (a name
+	// not listed made at most Bound of them), and Slots the summaries'
+	// counters: Bound ≤ Summarized/Slots.
+	Summarized, Bound int64
+	Slots             int
 }
+
+// Exact reports whether every figure of the breakdown is exact.
+func (b Breakdown) Exact() bool { return b.Summarized == 0 }
 
 // CallerBox is the distribution of one name's durations.
 type CallerBox struct {
 	Box // Label is the name (NoName for "")
-	// Ranks among every name of the sample, from 1: by number of
-	// requests, and by p95 duration (1 is the slowest).
+	// Ranks among every name with exact figures, from 1: by number of
+	// requests, and by p95 duration (1 is the slowest; 0 for names with
+	// fewer than SlowMinRequests requests, which are not ranked).
 	BusyRank, SlowRank int
+}
+
+// CallerEstimate is a name counted by a summary: it made between
+// Count-Err and Count requests beyond the exact ones.
+type CallerEstimate struct {
+	Label string
+	Count int64
+	Err   int64
+	// AvgMs is the average duration of the Count-Err requests the summary
+	// saw while it kept the name.
+	AvgMs float64
 }
 
 // Bubble is a name's average duration in one version.
@@ -86,91 +107,34 @@ type Bubble struct {
 	Count int64
 }
 
-// tally collects one name's durations and its per-version sums.
-type tally struct {
-	name string
-	durs []time.Duration
-	vers map[int]*verSum // by index into collector.versions
-}
-
-type verSum struct {
-	n   int64
-	sum time.Duration
-}
-
-type collector struct {
-	by       map[string]*tally
-	versions map[string]int
-}
-
-func (c *collector) add(name string, ver int, d time.Duration) {
-	t := c.by[name]
-	if t == nil {
-		t = &tally{name: name, vers: map[int]*verSum{}}
-		c.by[name] = t
-	}
-	t.durs = append(t.durs, d)
-	v := t.vers[ver]
-	if v == nil {
-		v = &verSum{}
-		t.vers[ver] = v
-	}
-	v.n++
-	v.sum += d
-}
-
-// EndpointCallers reads the newest raw rows of an endpoint within w (at
-// most o.Limit) and summarizes them per user and per IP, picking the
-// busiest and slowest when there are more than o.Top.
+// EndpointCallers reads an endpoint's per-user and per-IP rollups of the
+// UTC days the window touches and picks the busiest and slowest names
+// when there are more than o.Top.
 func EndpointCallers(ctx context.Context, sc Scope, endpoint string, w Window, o CallerOptions) (*Callers, error) {
-	if o.Limit <= 0 {
-		o.Limit = DefaultSampleLimit
-	}
 	if o.Top <= 0 {
 		o.Top = DefaultTop
 	}
-	loc := sc.loc()
-	versions := map[string]int{}
-	users := &collector{by: map[string]*tally{}, versions: versions}
-	ips := &collector{by: map[string]*tally{}, versions: versions}
-	res := &Callers{Sample: Sample{Window: w, Limit: o.Limit}}
-	err := sc.Store.Timings(ctx, store.TimingFilter{Service: sc.Service, Endpoint: endpoint, Since: w.Since, Until: w.Until, Limit: o.Limit},
-		func(t *store.Timing) error {
-			v, ok := versions[t.Version]
-			if !ok {
-				v = len(versions)
-				versions[t.Version] = v
-			}
-			users.add(orNone(t.Group), v, t.Duration)
-			ips.add(orNone(t.IP), v, t.Duration)
-			if res.Sample.Rows == 0 {
-				res.Sample.To = t.Start.In(loc)
-			}
-			res.Sample.From = t.Start.In(loc)
-			res.Sample.Rows++
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	res := &Callers{Window: w}
+	if !w.Since.IsZero() {
+		res.From = store.DayOf(w.Since)
 	}
-	res.Sample.Total = res.Sample.Rows
-	if res.Sample.Rows >= int64(o.Limit) {
-		sum, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, Endpoint: endpoint, Since: w.Since, Until: w.Until})
-		if err != nil {
-			return nil, err
-		}
-		if len(sum) == 1 && sum[0].Count > res.Sample.Rows {
-			res.Sample.Limited = true
-			res.Sample.Total = sum[0].Count
-		}
+	if !w.Until.IsZero() {
+		res.To = store.DayOf(w.Until.Add(-time.Microsecond)).Add(24 * time.Hour)
 	}
 	stored, err := sc.Store.Versions(ctx, sc.Service)
 	if err != nil {
 		return nil, err
 	}
-	order := versionOrder(stored, versions)
-	res.Users = users.breakdown(o.Top, order)
-	res.IPs = ips.breakdown(o.Top, order)
+	for _, part := range []struct {
+		kind store.GroupKind
+		b    *Breakdown
+	}{{store.GroupUser, &res.Users}, {store.GroupIP, &res.IPs}} {
+		g, err := sc.Store.Groups(ctx, store.GroupFilter{Service: sc.Service, Endpoint: endpoint, Kind: part.kind, Since: res.From, Until: res.To})
+		if err != nil {
+			return nil, err
+		}
+		*part.b = breakdown(g, o.Top, stored)
+	}
 	return res, nil
 }
 
@@ -202,13 +166,21 @@ func versionOrder(stored []store.Version, seen map[string]int) []string {
 	return append(out, rest...)
 }
 
-// breakdown computes every name's box, ranks them and picks what to show.
-func (c *collector) breakdown(top int, versions []string) Breakdown {
-	boxes := make([]CallerBox, 0, len(c.by))
-	tallies := make(map[string]*tally, len(c.by))
-	for name, t := range c.by {
-		boxes = append(boxes, CallerBox{Box: exactBox(name, t.durs)})
-		tallies[name] = t
+// breakdown computes every exact name's box, ranks them and picks what
+// to show; and lists the busiest estimated names.
+func breakdown(g *store.Groups, top int, stored []store.Version) Breakdown {
+	boxes := make([]CallerBox, 0, len(g.Exact))
+	byName := make(map[string]*store.GroupRollup, len(g.Exact))
+	seen := map[string]int{}
+	for i := range g.Exact {
+		x := &g.Exact[i]
+		label := orNone(x.Name)
+		byName[label] = x
+		ru := store.Rollup{Count: x.Count, Sum: x.Sum, Min: x.Min, Max: x.Max, Hist: x.Hist}
+		boxes = append(boxes, CallerBox{Box: boxOf(label, &ru)})
+		for _, v := range x.Versions {
+			seen[v.Version] = 0
+		}
 	}
 	// Busy ranks: most requests first, then by name for a stable order.
 	sort.Slice(boxes, func(i, j int) bool {
@@ -220,9 +192,11 @@ func (c *collector) breakdown(top int, versions []string) Breakdown {
 	for i := range boxes {
 		boxes[i].BusyRank = i + 1
 	}
-	slow := make([]*CallerBox, len(boxes))
+	var slow []*CallerBox
 	for i := range boxes {
-		slow[i] = &boxes[i]
+		if boxes[i].N >= SlowMinRequests {
+			slow = append(slow, &boxes[i])
+		}
 	}
 	sort.SliceStable(slow, func(i, j int) bool {
 		if slow[i].P95Ms != slow[j].P95Ms {
@@ -234,12 +208,12 @@ func (c *collector) breakdown(top int, versions []string) Breakdown {
 		b.SlowRank = i + 1
 	}
 
-	b := Breakdown{Total: len(boxes)}
+	b := Breakdown{Total: len(boxes), Summarized: g.Summarized, Bound: g.Bound, Slots: g.Slots}
 	if len(boxes) <= top {
 		b.Boxes = boxes
 	} else {
 		// Half the places for the busiest, the rest for the slowest that
-		// are not among them.
+		// are not among them, then the next busiest if places are left.
 		busy := (top + 1) / 2
 		pick := map[string]bool{}
 		for _, x := range boxes[:busy] {
@@ -255,6 +229,15 @@ func (c *collector) breakdown(top int, versions []string) Breakdown {
 				b.Slowest++
 			}
 		}
+		for _, x := range boxes[busy:] {
+			if len(pick) == top {
+				break
+			}
+			if !pick[x.Label] {
+				pick[x.Label] = true
+				b.Busiest++
+			}
+		}
 		for _, x := range boxes {
 			if pick[x.Label] {
 				b.Boxes = append(b.Boxes, x)
@@ -264,24 +247,33 @@ func (c *collector) breakdown(top int, versions []string) Breakdown {
 			}
 		}
 	}
-	used := map[int]bool{}
+	used := map[string]bool{}
 	for _, x := range b.Boxes {
-		for v := range tallies[x.Label].vers {
-			used[v] = true
+		for _, v := range byName[x.Label].Versions {
+			used[v.Version] = true
 		}
 	}
-	for _, name := range versions {
-		if used[c.versions[name]] {
+	for _, name := range versionOrder(stored, seen) {
+		if used[name] {
 			b.Versions = append(b.Versions, name)
 		}
 	}
 	for _, x := range b.Boxes {
-		t := tallies[x.Label]
+		vs := byName[x.Label].Versions
 		for _, name := range b.Versions {
-			if v := t.vers[c.versions[name]]; v != nil {
-				b.Bubbles = append(b.Bubbles, Bubble{X: name, Y: x.Label, AvgMs: ms(v.sum) / float64(v.n), Count: v.n})
+			for _, v := range vs {
+				if v.Version == name && v.Count > 0 {
+					b.Bubbles = append(b.Bubbles, Bubble{X: name, Y: x.Label, AvgMs: ms(v.Sum) / float64(v.Count), Count: v.Count})
+				}
 			}
 		}
+	}
+	for _, e := range g.Estimated[:min(top, len(g.Estimated))] {
+		ce := CallerEstimate{Label: orNone(e.Name), Count: e.Count, Err: e.Err}
+		if seen := e.Count - e.Err; seen > 0 {
+			ce.AvgMs = ms(e.Sum) / float64(seen)
+		}
+		b.Estimates = append(b.Estimates, ce)
 	}
 	return b
 }
@@ -289,11 +281,31 @@ func (c *collector) breakdown(top int, versions []string) Breakdown {
 // Note says in a sentence what a breakdown shows, for the page under the
 // chart: "Showing all 12 users." or "Showing the 10 busiest and the 10
 // slowest (by p95) of 340 users; 320 users with 45210 requests are not
-// shown." kind is the plural noun ("users", "IPs").
+// shown." kind is the plural noun ("users", "IPs"). When summaries
+// counted some requests, a second sentence says how far their estimates
+// may be off.
 func (b Breakdown) Note(kind string) string {
-	if b.Omitted == 0 {
-		return fmt.Sprintf("Showing all %d %s.", b.Total, kind)
+	s := fmt.Sprintf("Showing all %d %s.", b.Total, kind)
+	if b.Omitted > 0 {
+		s = fmt.Sprintf("Showing the %d busiest and the %d slowest (by p95) of %d %s; %d %s with %d requests are not shown.",
+			b.Busiest, b.Slowest, b.Total, kind, b.Omitted, kind, b.OmittedRequests)
 	}
-	return fmt.Sprintf("Showing the %d busiest and the %d slowest (by p95) of %d %s; %d %s with %d requests are not shown.",
-		b.Busiest, b.Slowest, b.Total, kind, b.Omitted, kind, b.OmittedRequests)
+	if b.Summarized > 0 {
+		s += " " + b.EstimateNote(kind)
+	}
+	return s
+}
+
+// EstimateNote says which figures are estimates and by how much they may
+// be off: "Beyond the first 1000 users of each day, 5210 requests were
+// counted by a summary of 1000 counters: the counts of those users are
+// estimates that overstate by at most 4 requests (N/k = 5.2)."
+func (b Breakdown) EstimateNote(kind string) string {
+	if b.Summarized == 0 {
+		return "Every figure is exact."
+	}
+	return fmt.Sprintf("Beyond the first %d %s of each day, %d requests were counted by a summary of %d counters: "+
+		"the counts of those %s are estimates that overstate by at most %d requests (N/k = %.1f); "+
+		"their averages cover the requests seen while counted.",
+		b.Slots, kind, b.Summarized, b.Slots, kind, b.Bound, float64(b.Summarized)/float64(max(1, b.Slots)))
 }

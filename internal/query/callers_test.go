@@ -34,9 +34,8 @@ func TestCallersExactBoxesAndBubbles(t *testing.T) {
 	mustWrite(t, s, reqs, store.Version{Name: "v1", FirstSeen: start.Add(-time.Hour)}, store.Version{Name: "v2", FirstSeen: start})
 	c := callers(t, s, Window{}, CallerOptions{})
 
-	if c.Sample.Rows != 104 || c.Sample.Total != 104 || c.Sample.Limited ||
-		!c.Sample.From.Equal(start.Add(time.Minute)) || !c.Sample.To.Equal(start.Add(6*time.Hour)) {
-		t.Errorf("sample %+v", c.Sample)
+	if !c.From.IsZero() || !c.To.IsZero() || !c.Users.Exact() || !c.IPs.Exact() {
+		t.Errorf("all time: days %v to %v, exact %v %v", c.From, c.To, c.Users.Exact(), c.IPs.Exact())
 	}
 	u := c.Users
 	if u.Total != 3 || u.Omitted != 0 || len(u.Boxes) != 3 {
@@ -46,16 +45,18 @@ func TestCallersExactBoxesAndBubbles(t *testing.T) {
 	if !slices.Equal(names, []string{"alice", "bob", NoName}) {
 		t.Errorf("order %v, want by requests", names)
 	}
-	// Raw rows give exact nearest-rank percentiles.
+	// Counts, extremes and averages exact; percentiles from the daily
+	// histograms, within 2% of the raw rows' nearest-rank ones.
 	a := u.Boxes[0]
-	if a.N != 100 || a.MinMs != 1 || a.Q1Ms != 25 || a.MedianMs != 50 || a.Q3Ms != 75 || a.P95Ms != 95 || a.MaxMs != 100 || a.AvgMs != 50.5 {
+	if a.N != 100 || a.MinMs != 1 || !near(a.Q1Ms, 25) || !near(a.MedianMs, 50) || !near(a.Q3Ms, 75) || !near(a.P95Ms, 95) || a.MaxMs != 100 || a.AvgMs != 50.5 {
 		t.Errorf("alice %+v", a.Box)
 	}
 	b := u.Boxes[1]
-	if b.N != 3 || b.MinMs != 10 || b.Q1Ms != 10 || b.MedianMs != 30 || b.Q3Ms != 50 || b.MaxMs != 50 || b.AvgMs != 30 {
+	if b.N != 3 || b.MinMs != 10 || !near(b.Q1Ms, 10) || !near(b.MedianMs, 30) || !near(b.Q3Ms, 50) || b.MaxMs != 50 || b.AvgMs != 30 {
 		t.Errorf("bob %+v", b.Box)
 	}
-	if a.BusyRank != 1 || a.SlowRank != 1 || b.BusyRank != 2 || b.SlowRank != 2 || u.Boxes[2].SlowRank != 3 {
+	// Only names with SlowMinRequests requests are ranked by p95.
+	if a.BusyRank != 1 || a.SlowRank != 1 || b.BusyRank != 2 || b.SlowRank != 0 || u.Boxes[2].SlowRank != 0 {
 		t.Errorf("ranks alice %d/%d bob %d/%d", a.BusyRank, a.SlowRank, b.BusyRank, b.SlowRank)
 	}
 	if !slices.Equal(u.Versions, []string{"v1", "v2"}) {
@@ -81,13 +82,14 @@ func TestCallersExactBoxesAndBubbles(t *testing.T) {
 
 func TestCallersEmpty(t *testing.T) {
 	c := callers(t, newStore(t), Window{}, CallerOptions{})
-	if c.Sample.Rows != 0 || c.Sample.Limited || c.Users.Total != 0 || len(c.Users.Boxes) != 0 || len(c.IPs.Bubbles) != 0 {
+	if c.Users.Total != 0 || len(c.Users.Estimates) != 0 || len(c.Users.Boxes) != 0 || len(c.IPs.Bubbles) != 0 {
 		t.Errorf("empty: %+v", c)
 	}
 }
 
-// TestCallersPickBusiestAndSlowest has 30 users: user-i made i+1 requests
-// of 10 ms, except that a few quiet users were slow.
+// TestCallersPickBusiestAndSlowest has 30 users: user-i made 20+i
+// requests of 10 ms, except that a few quiet users were slow; and one
+// user made only 3 requests, slower still, too few to rank by p95.
 func TestCallersPickBusiestAndSlowest(t *testing.T) {
 	s := newStore(t)
 	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -95,7 +97,7 @@ func TestCallersPickBusiestAndSlowest(t *testing.T) {
 	var reqs []store.Request
 	k := 0
 	for i := 0; i < 30; i++ {
-		for j := 0; j <= i; j++ {
+		for j := 0; j < 20+i; j++ {
 			d := 10.0
 			if v, ok := slow[i]; ok {
 				d = v
@@ -104,7 +106,11 @@ func TestCallersPickBusiestAndSlowest(t *testing.T) {
 			reqs = append(reqs, rq("GET /a", "v1", start.Add(time.Duration(k)*time.Second), d, 200, fmt.Sprintf("user-%02d", i), "ip"))
 		}
 	}
+	for j := 0; j < 3; j++ {
+		reqs = append(reqs, rq("GET /a", "v1", start.Add(time.Duration(j)*time.Second), 5000, 200, "user-quiet", "ip"))
+	}
 	mustWrite(t, s, reqs)
+	const total = 31
 	cases := []struct {
 		name             string
 		top              int
@@ -114,7 +120,7 @@ func TestCallersPickBusiestAndSlowest(t *testing.T) {
 		{"four", 4, []string{"user-29", "user-28", "user-05", "user-00"}, 2, 2},
 		{"five: three busiest", 5, []string{"user-29", "user-28", "user-27", "user-05", "user-00"}, 3, 2},
 		{"six", 6, []string{"user-29", "user-28", "user-27", "user-05", "user-03", "user-00"}, 3, 3},
-		{"all", 30, nil, 0, 0},
+		{"all", total, nil, 0, 0},
 		{"more than all", 100, nil, 0, 0},
 	}
 	for _, c := range cases {
@@ -125,15 +131,15 @@ func TestCallersPickBusiestAndSlowest(t *testing.T) {
 				shown = append(shown, b.Label)
 			}
 			if c.shown == nil {
-				if len(shown) != 30 || u.Omitted != 0 {
-					t.Errorf("shown %d, omitted %d; want all 30", len(shown), u.Omitted)
+				if len(shown) != total || u.Omitted != 0 {
+					t.Errorf("shown %d, omitted %d; want all %d", len(shown), u.Omitted, total)
 				}
 				return
 			}
 			if !slices.Equal(shown, c.shown) {
 				t.Errorf("shown %v, want %v", shown, c.shown)
 			}
-			if u.Busiest != c.busiest || u.Slowest != c.slowest || u.Total != 30 || u.Omitted != 30-c.top {
+			if u.Busiest != c.busiest || u.Slowest != c.slowest || u.Total != total || u.Omitted != total-c.top {
 				t.Errorf("busiest %d slowest %d total %d omitted %d", u.Busiest, u.Slowest, u.Total, u.Omitted)
 			}
 			var shownReqs int64
@@ -143,45 +149,81 @@ func TestCallersPickBusiestAndSlowest(t *testing.T) {
 			if shownReqs+u.OmittedRequests != int64(len(reqs)) {
 				t.Errorf("shown %d + omitted %d requests, want %d", shownReqs, u.OmittedRequests, len(reqs))
 			}
-			if note := u.Note("users"); !strings.Contains(note, fmt.Sprintf("%d busiest and the %d slowest (by p95) of 30 users; %d users with %d requests",
-				c.busiest, c.slowest, 30-c.top, u.OmittedRequests)) {
+			if note := u.Note("users"); !strings.Contains(note, fmt.Sprintf("%d busiest and the %d slowest (by p95) of %d users; %d users with %d requests",
+				c.busiest, c.slowest, total, total-c.top, u.OmittedRequests)) {
 				t.Errorf("note %q", note)
 			}
 			for _, b := range u.Boxes {
 				if b.Label == "user-00" && (b.SlowRank != 1 || b.BusyRank != 30) {
 					t.Errorf("user-00 ranks busy %d slow %d, want 30 and 1", b.BusyRank, b.SlowRank)
 				}
+				if b.Label == "user-quiet" && b.SlowRank != 0 {
+					t.Errorf("user-quiet ranked %d by p95 with 3 requests", b.SlowRank)
+				}
 			}
 		})
 	}
 }
 
-func TestCallersSampleLimit(t *testing.T) {
+// TestCallersDaysAndEstimates: a window is widened to the UTC days it
+// touches; beyond GROUP_LIMIT names a day, counts are estimates within the
+// bound the breakdown states.
+func TestCallersDaysAndEstimates(t *testing.T) {
 	s := newStore(t)
-	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	var reqs []store.Request
-	for i := 0; i < 100; i++ {
-		// The oldest half by one user, the newest half by another.
-		reqs = append(reqs, rq("GET /a", "v1", start.Add(time.Duration(i)*time.Minute), float64(i+1), 200, fmt.Sprint("u", i/50), "ip"))
+	made := map[string]int64{}
+	// Ten users on one day, user-i making (i+1)*3 requests; the first
+	// three by name are exact.
+	k := 0
+	for i := 0; i < 10; i++ {
+		name := fmt.Sprintf("user-%d", i)
+		for j := 0; j < (i+1)*3; j++ {
+			k++
+			reqs = append(reqs, rq("GET /a", "v1", day.Add(time.Duration(k)*time.Minute), 10, 200, name, "ip"))
+			made[name]++
+		}
 	}
-	mustWrite(t, s, reqs)
-	c := callers(t, s, Window{}, CallerOptions{Limit: 40})
-	if !c.Sample.Limited || c.Sample.Rows != 40 || c.Sample.Total != 100 || c.Sample.Limit != 40 ||
-		!c.Sample.From.Equal(start.Add(60*time.Minute)) || !c.Sample.To.Equal(start.Add(99*time.Minute)) {
-		t.Errorf("sample %+v", c.Sample)
+	// A request the next day, outside the window.
+	reqs = append(reqs, rq("GET /a", "v1", day.Add(30*time.Hour), 10, 200, "user-9", "ip"))
+	if err := s.Write(context.Background(), &store.Batch{Service: svc, Instance: "host", Requests: reqs, GroupLimit: 3}); err != nil {
+		t.Fatal(err)
 	}
-	if c.Users.Total != 1 || c.Users.Boxes[0].Label != "u1" || c.Users.Boxes[0].MinMs != 61 {
-		t.Errorf("users from the newest rows: %+v", c.Users.Boxes)
+	w := Window{Since: day.Add(10 * time.Hour), Until: day.Add(11 * time.Hour)}
+	c := callers(t, s, w, CallerOptions{Top: 4})
+	if !c.From.Equal(day) || !c.To.Equal(day.Add(24*time.Hour)) || c.Window != w {
+		t.Errorf("days %v to %v for %+v", c.From, c.To, w)
 	}
-	// A window that holds fewer rows than the limit is read whole.
-	w := Window{Since: start.Add(10 * time.Minute), Until: start.Add(20 * time.Minute)}
-	c = callers(t, s, w, CallerOptions{Limit: 40})
-	if c.Sample.Limited || c.Sample.Rows != 10 || c.Sample.Total != 10 || c.Users.Boxes[0].MinMs != 11 || c.Sample.Window != w {
-		t.Errorf("window sample %+v, users %+v", c.Sample, c.Users.Boxes)
+	u := c.Users
+	if u.Total != 3 || u.Exact() || u.Slots != 3 {
+		t.Fatalf("users %+v", u)
 	}
-	// Exactly the limit: not cut short.
-	c = callers(t, s, Window{}, CallerOptions{Limit: 100})
-	if c.Sample.Limited || c.Sample.Rows != 100 {
-		t.Errorf("limit equal to the rows: %+v", c.Sample)
+	for _, b := range u.Boxes {
+		if b.N != made[b.Label] {
+			t.Errorf("%s: %d requests, want exactly %d", b.Label, b.N, made[b.Label])
+		}
+	}
+	var beyond int64
+	for i := 3; i < 10; i++ {
+		beyond += made[fmt.Sprintf("user-%d", i)]
+	}
+	if u.Summarized != beyond || u.Bound*int64(u.Slots) > u.Summarized {
+		t.Errorf("summarized %d (want %d), bound %d with %d counters", u.Summarized, beyond, u.Bound, u.Slots)
+	}
+	if len(u.Estimates) == 0 || len(u.Estimates) > 4 || u.Estimates[0].Label != "user-9" {
+		t.Fatalf("estimates %+v", u.Estimates)
+	}
+	for _, e := range u.Estimates {
+		if f := made[e.Label]; e.Count-e.Err > f || f > e.Count || e.Err > u.Bound {
+			t.Errorf("%s: %d ± %d, made %d (bound %d)", e.Label, e.Count, e.Err, f, u.Bound)
+		}
+	}
+	note := u.Note("users")
+	if !strings.Contains(note, fmt.Sprintf("Beyond the first 3 users of each day, %d requests were counted by a summary of 3 counters", beyond)) ||
+		!strings.Contains(note, fmt.Sprintf("overstate by at most %d requests", u.Bound)) {
+		t.Errorf("note %q", note)
+	}
+	if ip := c.IPs; !ip.Exact() || ip.EstimateNote("IPs") != "Every figure is exact." {
+		t.Errorf("one address, exact: %+v", ip)
 	}
 }

@@ -13,16 +13,15 @@
 //   - Percentiles (median, p95, quartiles of the per-version boxes) are
 //     read from the rollups' log-scale histograms: within 2% of the exact
 //     value, and the minimum and maximum are exact.
-//   - Per-user and per-IP views need the raw rows, which the rollups do not
-//     keep by user. They read the newest rows of the endpoint in the window,
-//     at most CallerOptions.Limit of them (100,000 by default: about 0.15 s
-//     on SQLite, 1.5 µs a row, whatever the rows stored), and compute exact
-//     percentiles from those.
-//     When the limit cuts the window short, Sample.Limited is set and the
-//     page should say which period the figures cover ("the newest 100,000
-//     of 412,000 requests, since Mar 28 14:05").
+//   - Per-user and per-IP views read daily rollups per endpoint and name
+//     (store.GroupQuerier), never raw rows: they cover the whole UTC days
+//     a window touches (Callers.From, To). The first GROUP_LIMIT names of a
+//     day have exact figures (percentiles within 2%, as above); further
+//     names are counted by heavy-hitters summaries whose counts overstate
+//     by at most Breakdown.Bound ≤ N/GROUP_LIMIT, which the page states.
 //   - With more users or IPs than a page can show, the busiest and the
-//     slowest (by p95) are picked, and what was left out is counted
+//     slowest (highest p95 among names with at least SlowMinRequests
+//     requests) are picked, and what was left out is counted
 //     (Breakdown.Omitted), so that outliers are never hidden.
 //
 // Time zones: rollups cover UTC hours. A page's days and hours of the day

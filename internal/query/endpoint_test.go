@@ -213,7 +213,7 @@ func TestEndpointPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if p.Endpoint.Name != "GET /a" || p.Heatmap.Total != 100 || len(p.Versions) != 1 || p.Versions[0].N != 100 ||
-		p.Callers.Sample.Rows != 100 || len(p.Callers.Users.Boxes) != 1 || p.Callers.Users.Boxes[0].Label != "alice" ||
+		len(p.Callers.Users.Boxes) != 1 || p.Callers.Users.Boxes[0].N != 100 || p.Callers.Users.Boxes[0].Label != "alice" ||
 		len(p.Status.Series) != 1 || p.Status.Series[0].Total != 100 {
 		t.Errorf("page %+v", p)
 	}

@@ -55,7 +55,9 @@ type Options struct {
 	// Source, when set, hands the writer outliers, panics, profiles and
 	// counts of its own.
 	Source Source
-	Logger *slog.Logger // default slog.Default()
+	// GroupLimit is the batches' store.Batch.GroupLimit (GROUP_LIMIT).
+	GroupLimit int
+	Logger     *slog.Logger // default slog.Default()
 	// MinBackoff and MaxBackoff bound the wait between retries of a failed
 	// write. Defaults 100ms and 30s.
 	MinBackoff, MaxBackoff time.Duration

@@ -91,7 +91,7 @@ func (r *Recorder) writeOne(ctx context.Context, b *batch) error {
 	r.mu.Unlock()
 	now := r.counters()
 	sb := &store.Batch{Service: r.opts.Service, Instance: r.opts.Instance, Requests: b.reqs, Endpoints: eps, Versions: vers,
-		Counters: r.counterDeltas(now)}
+		Counters: r.counterDeltas(now), GroupLimit: r.opts.GroupLimit}
 	if b.extra != nil {
 		sb.Outliers, sb.Panics, sb.Profiles = b.extra.Outliers, b.extra.Panics, b.extra.Profiles
 	}

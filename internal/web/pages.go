@@ -124,6 +124,8 @@ type endpointData struct {
 	Charts   []Chart
 	// Instances that served the endpoint in the range, when several did.
 	Instances []query.InstanceBox
+	// Estimates list the busiest users and IPs beyond GROUP_LIMIT.
+	Estimates []estimateTable
 }
 
 type statusRow struct {
@@ -181,6 +183,7 @@ func (s *Server) endpointPage(w http.ResponseWriter, r *http.Request, u *login) 
 		d.Charts = []Chart{heatmapChart(&p.Heatmap, "Requests by hour of the day, last 30 days"), hourlyChart(&p.Hourly),
 			s.versionBoxes(boxes, "Duration per version"), s.statusChart(&p.Status)}
 		d.Charts = append(d.Charts, s.callerCharts(&p.Callers)...)
+		d.Estimates = s.estimateTables(&p.Callers)
 	}
 	return s.render(w, r, u, http.StatusOK, "endpoint", name, d)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html"
 	"io/fs"
 	"net/http"
@@ -396,6 +397,44 @@ func TestManyUsersArePickedAndSaidSo(t *testing.T) {
 	}
 	if strings.Contains(body, "<ip>") {
 		t.Error("an IP is shown unescaped")
+	}
+	if !strings.Contains(body, "exact counts and durations, percentiles within 2%") || strings.Contains(body, "(estimates)") {
+		t.Error("the per-user charts do not say that their figures are exact")
+	}
+}
+
+// TestUsersBeyondTheLimitAreEstimates: users past GROUP_LIMIT on a day are
+// listed with their bounded counts, and the page says by how much they
+// may be off.
+func TestUsersBeyondTheLimitAreEstimates(t *testing.T) {
+	f := newFixture(t, nil)
+	var reqs []store.Request
+	for i := 0; i < 8; i++ {
+		for j := 0; j <= i; j++ {
+			r := req("GET /a", f.now.Add(-time.Duration(j+1)*time.Second), time.Millisecond)
+			r.Service, r.Instance, r.Method, r.Status, r.Version = "svc", "i1", "GET", 200, "v1"
+			r.Group = "user-" + strconv.Itoa(i)
+			r.IP = "10.0.0.1"
+			reqs = append(reqs, r)
+		}
+	}
+	f.record() // the endpoint's level
+	if err := f.store.Write(context.Background(), &store.Batch{Service: "svc", Instance: "i1", Requests: reqs, GroupLimit: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.levels["GET /a"] = 1
+	f.mu.Unlock()
+	body := f.login("guest", guestPW).get("/dashboard/endpoint?name=GET+%2Fa").body
+	for _, want := range []string{"Busiest users beyond the first 2 of a day (estimates)",
+		"Beyond the first 2 users of each day, 33 requests were counted by a summary of 2 counters",
+		"user-7", "see the estimates below"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "IPs beyond the first") {
+		t.Error("one address, yet its figures are called estimates")
 	}
 }
 

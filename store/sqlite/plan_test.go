@@ -97,6 +97,14 @@ func planCases() []planCase {
 			return s.Timings(ctx, store.TimingFilter{Service: "svc", Endpoint: "GET /e1", Since: windows[2].since, Until: windows[2].until, Limit: 1000},
 				func(*store.Timing) error { return nil })
 		}},
+		planCase{"Groups", "an endpoint's users, 30 days", func(ctx context.Context, s store.Store) error {
+			_, err := s.Groups(ctx, store.GroupFilter{Service: "svc", Endpoint: "GET /e1", Kind: store.GroupUser, Since: store.DayOf(windows[2].since), Until: store.DayOf(windows[2].until)})
+			return err
+		}},
+		planCase{"Groups", "an endpoint's addresses, all time", func(ctx context.Context, s store.Store) error {
+			_, err := s.Groups(ctx, store.GroupFilter{Service: "svc", Endpoint: "GET /e1", Kind: store.GroupIP})
+			return err
+		}},
 		planCase{"Rollups", "an endpoint's hours of a day", func(ctx context.Context, s store.Store) error {
 			_, err := s.Rollups(ctx, store.RollupFilter{Service: "svc", Endpoint: "GET /e1", Since: day(time.UTC, 1), Until: day(time.UTC, 0)})
 			return err
@@ -149,7 +157,8 @@ func planCases() []planCase {
 
 // bigTables grow with the requests stored: no page query may scan them or
 // sort their rows.
-var bigTables = []string{"gmd_requests", "gmd_rollups", "gmd_rollup_buckets", "gmd_daily", "gmd_totals"}
+var bigTables = []string{"gmd_requests", "gmd_rollups", "gmd_rollup_buckets", "gmd_daily", "gmd_totals",
+	"gmd_group_rollups", "gmd_group_buckets", "gmd_group_sketch"}
 
 // TestQueryPlans runs every page query of the store against a database
 // with data in every table and asks SQLite for the plan of each statement

@@ -144,9 +144,15 @@ func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []strin
 // upsertReplace builds a one-row insert that, on a conflict on keys, sets
 // the set columns to the new values.
 func (d *Dialect) upsertReplace(table string, cols, keys, set []string) string {
+	return d.upsertSet(table, cols, keys, set, 1)
+}
+
+// upsertSet builds an insert of rows rows that, on a conflict on keys,
+// sets the set columns to the new values.
+func (d *Dialect) upsertSet(table string, cols, keys, set []string, rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	writeValues(&b, len(cols), 1)
+	writeValues(&b, len(cols), rows)
 	var sets []string
 	for _, c := range set {
 		if d.DuplicateKeyUpdate {

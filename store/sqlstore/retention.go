@@ -41,9 +41,24 @@ func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (
 }
 
 // PruneDaily deletes at most limit daily rollups of days that ended by
-// cutoff.
+// cutoff; once none is left, the per-user and per-IP rollups of those
+// days, limit rows at a time.
 func (s *Store) PruneDaily(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
-	return s.pruneGuarded(ctx, "gmd_daily", "day_us", "endpoint_id, day_us, version_id", floorDay(cutoff.UnixMicro()), limit)
+	n, err := s.pruneGuarded(ctx, "gmd_daily", "day_us", "endpoint_id, day_us, version_id", floorDay(cutoff.UnixMicro()), limit)
+	if err != nil || n > 0 {
+		return n, err
+	}
+	day := floorDay(cutoff.UnixMicro())
+	for _, t := range []struct{ table, key string }{
+		{"gmd_group_rollups", "endpoint_id, kind, day_us, name, version_id"},
+		{"gmd_group_buckets", "endpoint_id, kind, day_us, name, bucket"},
+		{"gmd_group_sketch", "endpoint_id, kind, day_us, instance_id, name"},
+	} {
+		if n, err := s.prune(ctx, t.table, "day_us", t.key, day, limit); err != nil || n > 0 {
+			return n, err
+		}
+	}
+	return 0, nil
 }
 
 // pruneGuarded prunes hourly or daily rollups before the watermark of

@@ -30,6 +30,12 @@ type Store struct {
 	// rather than in every batch.
 	seen map[int64]int64
 
+	// gmu is held by a write for its whole transaction; it guards the
+	// writer's per-day group states (groups.go).
+	gmu         sync.Mutex
+	groups      map[groupKey]*groupState
+	groupNewest int64 // the newest day a batch wrote, Unix µs
+
 	// A server store opened with Start connects in the background: until
 	// ready, the pools refuse connections (see gate) with notReady.
 	ready    atomic.Bool
@@ -82,7 +88,7 @@ func newStore(d *Dialect, w, r *sql.DB, o Options) *Store {
 	if o.Name == "" {
 		o.Name = d.Name
 	}
-	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, seen: map[int64]int64{}, cancel: func() {}}
+	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, seen: map[int64]int64{}, groups: map[groupKey]*groupState{}, cancel: func() {}}
 }
 
 // Close stops a background connection, waits for it, and closes the

@@ -21,6 +21,7 @@ type writeTx struct {
 	pending map[idKey]int64 // ids created in this transaction
 	methods []methodKey     // methods recorded in this transaction
 	seen    map[int64]int64 // instances' last-seen times written
+	touched []groupKey      // group states this transaction used
 }
 
 // seenResolution is how far an instance's last-seen time may lag: a
@@ -78,6 +79,9 @@ func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
 }
 
 func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
+	// The group states are the writer's: one batch at a time uses them.
+	s.gmu.Lock()
+	defer s.gmu.Unlock()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -85,11 +89,14 @@ func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
 	defer tx.Rollback()
 	w := &writeTx{s: s, tx: tx, ctx: ctx, pending: map[idKey]int64{}}
 	if err := w.write(b); err != nil {
+		s.groupsDone(w.touched, false)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		s.groupsDone(w.touched, false)
 		return err
 	}
+	s.groupsDone(w.touched, true)
 	s.mu.Lock()
 	for k, v := range w.pending {
 		s.ids[k] = v
@@ -126,6 +133,13 @@ func (w *writeTx) write(b *store.Batch) error {
 	}
 	if err := w.profiles(b.Profiles); err != nil {
 		return err
+	}
+	// A store held at an older schema (UpTo, for tests of upgrades)
+	// writes what that schema has.
+	if w.s.o.UpTo == 0 || w.s.o.UpTo >= groupsMigration {
+		if err := w.groups(b.Requests, b.GroupLimit); err != nil {
+			return err
+		}
 	}
 	if err := w.counters(b.Counters); err != nil {
 		return err

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeriveConcurrently", testDeriveConcurrently},
 		{"RollupsMatchRawRows", testRollupsMatchRawRows},
 		{"Timings", testTimings},
+		{"GroupsAgreeWithRows", testGroupsAgreeWithRows},
 		{"Instances", testInstances},
 		{"UsersRoundTrip", testUsersRoundTrip},
 		{"Sessions", testSessions},
