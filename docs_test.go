@@ -245,3 +245,18 @@ func TestArchitectureListsEveryPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeListsEveryDoc fails when a file of docs/ is not in the README's
+// table of documentation, where a newcomer looks for it.
+func TestReadmeListsEveryDoc(t *testing.T) {
+	readme := readDoc(t, "README.md")
+	files, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.Contains(readme, "| ["+f+"]("+f+") |") {
+			t.Errorf("README.md's table of documentation has no row for %s", f)
+		}
+	}
+}
