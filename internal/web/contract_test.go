@@ -86,3 +86,15 @@ func authFor(a Access) string {
 	}
 	return ""
 }
+
+// TestStandaloneTakesNoUploads: gmd serve has no service of its own, so
+// api/upload is 404 there whatever the credentials.
+func TestStandaloneTakesNoUploads(t *testing.T) {
+	f := newStandaloneFixture(t)
+	c := f.client()
+	r := c.do("POST", "/dashboard/api/upload", strings.NewReader("{}"), "Content-Type", "application/json", "Authorization", "Bearer "+ciToken)
+	wantStatus(t, r, http.StatusNotFound)
+	if msg := jsonError(t, r); !strings.Contains(msg, "gmd serve takes no uploads") {
+		t.Errorf("error %q", msg)
+	}
+}

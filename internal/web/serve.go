@@ -131,6 +131,9 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt Route, ap
 	var u *login
 	switch rt.Access {
 	case TokenOnly:
+		if s.opts.Standalone {
+			return reply.Errorf(http.StatusNotFound, "gmd serve takes no uploads: send them to the dashboard of the service they belong to")
+		}
 		if err := ciupload.TokenError(w, r, s.token); err != nil {
 			return err
 		}
