@@ -46,9 +46,10 @@ type Config struct {
 
 	LevelRefresh time.Duration // LEVEL_REFRESH_INTERVAL: how often levels are read, 0 at start only
 
-	QueryBudget     int // QUERY_BUDGET: heavy dashboard reads running at once
-	QueryQueue      int // QUERY_QUEUE: heavy reads waiting for a turn, beyond which 503
-	ReadConnections int // READ_CONNECTIONS: database connections the pages read through
+	QueryBudget     int           // QUERY_BUDGET: heavy dashboard reads running at once
+	QueryQueue      int           // QUERY_QUEUE: heavy reads waiting for a turn, beyond which 503
+	QueryCache      time.Duration // QUERY_CACHE: lifetime of kept sums over closed hours, 0 off
+	ReadConnections int           // READ_CONNECTIONS: database connections the pages read through
 
 	// Entries has one entry per key, in the order of Keys, for a settings page.
 	Entries []Entry

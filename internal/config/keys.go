@@ -295,6 +295,15 @@ func keyTable() []keyDef {
 			set:   func(c *Config, v string) (err error) { c.QueryQueue, err = parseInt(v, 0, 10_000); return err },
 		},
 		{
+			Key: Key{Name: "QUERY_CACHE", Default: "1m",
+				Description: "How long sums over closed hours are kept in memory and reused by later pages: a Go duration up to 24h, 0 to compute every page afresh. An hour counts as closed a minute after it ends and does not change (a backlog an instance writes late into it is seen after this time); the open hour is always read afresh."},
+			field: "QueryCache",
+			set: func(c *Config, v string) (err error) {
+				c.QueryCache, err = parseDuration(v, 0, 24*time.Hour)
+				return err
+			},
+		},
+		{
 			Key: Key{Name: "READ_CONNECTIONS", Default: "2",
 				Description: "Database connections the dashboard's pages read through, 1 to 64 (its writes have their own). Fewer leaves more of the machine to the service."},
 			field: "ReadConnections",

@@ -42,6 +42,7 @@ func exampleValues() map[string]string {
 		"LEVEL_REFRESH_INTERVAL":      "1m",
 		"QUERY_BUDGET":                "3",
 		"QUERY_QUEUE":                 "20",
+		"QUERY_CACHE":                 "5m",
 		"READ_CONNECTIONS":            "4",
 		"PROFILE_INTERVAL":            "10s",
 	}

@@ -42,6 +42,7 @@ func TestLoadDefaults(t *testing.T) {
 		LevelRefresh:             5 * time.Second,
 		QueryBudget:              max(1, runtime.GOMAXPROCS(0)/2),
 		QueryQueue:               8,
+		QueryCache:               time.Minute,
 		ReadConnections:          2,
 		Entries:                  c.Entries,
 	}

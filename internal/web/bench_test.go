@@ -126,19 +126,26 @@ var benchPages = []benchPage{
 // through the UI's handler, as a logged-in admin's browser asks for them,
 // over the benchmark database (internal/benchdb: 30 days, 20 endpoints,
 // 8 versions, 2 instances, 1,000 users, 500 addresses) of a million
-// requests, and of ten million with GMD_BENCH_10M=1. Names are
-// rows=<size>/page=<page>, so that benchstat -col /rows sets the sizes
-// side by side. The export's figure is the time to the first byte of its
-// body (also reported as ms-first-byte). docs/performance.md quotes it:
+// requests, and of ten million with GMD_BENCH_10M=1. Each runs with the
+// cache of closed hours off (QUERY_CACHE=0: every load is a first load
+// after the data was written) and on (the loads after the first, which
+// the check makes). Names are rows=<size>/cache=<off|on>/page=<page>, so
+// that benchstat -col /rows sets the sizes side by side. The export's
+// figure is the time to the first byte of its body (also reported as
+// ms-first-byte). docs/performance.md quotes it:
 //
 //	GMD_BENCH_10M=1 go test -run '^$' -bench BenchmarkPages -count 5 -timeout 2h ./internal/web/ | tee pages.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /rows pages.txt
 func BenchmarkPages(b *testing.B) {
 	for _, rows := range benchdb.Sizes() {
 		b.Run("rows="+benchdb.Label(rows), func(b *testing.B) {
-			h, cookies := benchUI(b, rows, nil)
-			for _, p := range benchPages {
-				b.Run("page="+p.name, func(b *testing.B) { benchOne(b, h, cookies, rows, p) })
+			for _, cache := range []struct{ name, lifetime string }{{"off", "0"}, {"on", "1h"}} {
+				b.Run("cache="+cache.name, func(b *testing.B) {
+					h, cookies := benchUI(b, rows, map[string]string{"QUERY_CACHE": cache.lifetime})
+					for _, p := range benchPages {
+						b.Run("page="+p.name, func(b *testing.B) { benchOne(b, h, cookies, rows, p) })
+					}
+				})
 			}
 		})
 	}

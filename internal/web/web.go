@@ -34,6 +34,7 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/internal/budget"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
+	"github.com/go-monitoring-dashboard/dashboard/internal/readcache"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -127,6 +128,8 @@ func New(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// Pages read sums of closed hours through the cache (QUERY_CACHE).
+	s.store = readcache.Wrap(s.store, opts.Config.QueryCache, s.now)
 	if s.opts.Endpoints == nil {
 		s.opts.Endpoints = func() []string { return nil }
 	}
