@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
@@ -92,6 +93,9 @@ type Config struct {
 
 	// environ replaces os.Environ() in tests.
 	environ []string
+	// hash replaces the password hashing's cost in tests; zero: the
+	// default.
+	hash auth.Params
 }
 
 // codeSettings turns the fields set in Config into INI keys, the highest

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
@@ -57,6 +58,7 @@ type Dashboard struct {
 	groupBy       func(*http.Request) string
 	trusted       []netip.Prefix
 	log           *slog.Logger
+	hash          auth.Params // the UI's password hashing cost (tests)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -103,7 +105,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 	d := &Dashboard{
 		next: h, cfg: c, log: log, clock: measure.NewClock(),
 		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
-		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies,
+		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies, hash: cfg.hash,
 	}
 	// The outlier monitor and the registry exist before the store, which
 	// may fill the registry from its own goroutine once a database server

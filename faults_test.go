@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -16,45 +17,46 @@ import (
 
 // TestFailingStoreNeverBlocksOrFailsRequests: with the database failing,
 // every request is served at once and what cannot be kept is counted.
+// In a synctest bubble: the writer's flushes and backoff pass in fake
+// time, and the test waits for them without polling.
 func TestFailingStoreNeverBlocksOrFailsRequests(t *testing.T) {
-	f := &faultyStore{Store: memStore(t)}
-	var logs bytes.Buffer
-	d := mustNew(t, booksMux(), Config{Store: f, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		Settings: map[string]string{"BATCH_SIZE": "10", "BACKLOG_LIMIT": "50", "FLUSH_INTERVAL": "10ms"}})
-	f.set(true, nil)
-	finishes(t, "300 requests with the database failing", func() {
-		for i := 0; i < 300; i++ {
-			rec := httptest.NewRecorder()
-			d.ServeHTTP(rec, httptest.NewRequest("GET", "/books/1", nil))
-			if rec.Code != 200 {
-				t.Errorf("request %d answered %d", i, rec.Code)
-				return
+	synctest.Test(t, func(t *testing.T) {
+		f := &faultyStore{Store: memStore(t)}
+		var logs bytes.Buffer
+		d := mustNew(t, booksMux(), Config{Store: f, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			Settings: map[string]string{"BATCH_SIZE": "10", "BACKLOG_LIMIT": "50", "FLUSH_INTERVAL": "10ms"}})
+		f.set(true, nil)
+		finishes(t, "300 requests with the database failing", func() {
+			for i := 0; i < 300; i++ {
+				rec := httptest.NewRecorder()
+				d.ServeHTTP(rec, httptest.NewRequest("GET", "/books/1", nil))
+				if rec.Code != 200 {
+					t.Errorf("request %d answered %d", i, rec.Code)
+					return
+				}
 			}
+		})
+		// Every sample ends up either kept in the backlog (at most
+		// BACKLOG_LIMIT rows, whole batches) or dropped and counted.
+		time.Sleep(time.Second) // a hundred flush intervals
+		st := d.Stats()
+		if int64(st.Backlog)+st.DroppedStore != 300 || st.Backlog > 50 || st.Backlog < 40 || st.FailedWrites == 0 || st.LastError != errDiskFull.Error() {
+			t.Fatalf("stats %+v; want 300 split between a backlog of 40 to 50 and drops, and the cause", st)
+		}
+		// The database comes back: the kept rows and the drop count are written.
+		f.set(false, nil)
+		mustClose(t, d)
+		if n := len(rowsOf(t, f, store.RequestFilter{})); n != st.Backlog {
+			t.Errorf("%d rows written after recovery, want the %d kept", n, st.Backlog)
+		}
+		cs, _ := f.Counters(context.Background(), "svc")
+		if len(cs) != 1 || cs[0].Name != store.CounterDroppedStoreError || cs[0].Value != st.DroppedStore {
+			t.Errorf("stored counters %+v, want %s=%d", cs, store.CounterDroppedStoreError, st.DroppedStore)
+		}
+		if c := strings.Count(logs.String(), "disk full"); c != 1 {
+			t.Errorf("the cause was logged %d times, want once:\n%s", c, logs.String())
 		}
 	})
-	// Every sample ends up either kept in the backlog (at most
-	// BACKLOG_LIMIT rows, whole batches) or dropped and counted.
-	deadline := time.Now().Add(10 * time.Second)
-	for st := d.Stats(); int64(st.Backlog)+st.DroppedStore < 300 && time.Now().Before(deadline); st = d.Stats() {
-		time.Sleep(5 * time.Millisecond)
-	}
-	st := d.Stats()
-	if int64(st.Backlog)+st.DroppedStore != 300 || st.Backlog > 50 || st.Backlog < 40 || st.FailedWrites == 0 || st.LastError != errDiskFull.Error() {
-		t.Fatalf("stats %+v; want 300 split between a backlog of 40 to 50 and drops, and the cause", st)
-	}
-	// The database comes back: the kept rows and the drop count are written.
-	f.set(false, nil)
-	mustClose(t, d)
-	if n := len(rowsOf(t, f, store.RequestFilter{})); n != st.Backlog {
-		t.Errorf("%d rows written after recovery, want the %d kept", n, st.Backlog)
-	}
-	cs, _ := f.Counters(context.Background(), "svc")
-	if len(cs) != 1 || cs[0].Name != store.CounterDroppedStoreError || cs[0].Value != st.DroppedStore {
-		t.Errorf("stored counters %+v, want %s=%d", cs, store.CounterDroppedStoreError, st.DroppedStore)
-	}
-	if c := strings.Count(logs.String(), "disk full"); c != 1 {
-		t.Errorf("the cause was logged %d times, want once:\n%s", c, logs.String())
-	}
 }
 
 // finishes fails the test when fn does not return: a liveness bound far

@@ -10,9 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/auth"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
+
+// cheapHash is argon2id with the least memory and time.
+var cheapHash = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 // mustNew makes a dashboard for a test with no environment, an
 // application version, and a database in t.TempDir() unless cfg names one.
@@ -36,6 +40,11 @@ func mustNew(tb testing.TB, h http.Handler, cfg Config) *Dashboard {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.hash == (auth.Params{}) {
+		// Hashing the seeded passwords at OWASP's cost takes seconds
+		// under the race detector; internal/auth tests the real cost.
+		cfg.hash = cheapHash
 	}
 	d, err := New(h, cfg)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
 
-// waitLevel waits until d's level of endpoint is want.
+// waitLevel waits until d's level of endpoint is want. In a synctest
+// bubble it waits in fake time.
 func waitLevel(t *testing.T, d *Dashboard, endpoint string, want int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -30,60 +31,63 @@ func waitLevel(t *testing.T, d *Dashboard, endpoint string, want int) {
 // TestLevelSetElsewhereTakesEffect: two instances of one service share a
 // database. A level set on one, or written to the database as gmd serve
 // does, reaches the other without a restart, and its requests follow it.
+// In a synctest bubble, served without a network: waitLevel polls in
+// fake time.
 func TestLevelSetElsewhereTakesEffect(t *testing.T) {
-	s := memStore(t)
-	fast := map[string]string{"LEVEL_REFRESH_INTERVAL": "100ms"}
-	d1 := mustNew(t, booksMux(), Config{Store: s, Instance: "host-1", Settings: fast})
-	d2 := mustNew(t, booksMux(), Config{Store: s, Instance: "host-2", Settings: fast})
-	srv1, srv2 := httptest.NewServer(d1), httptest.NewServer(d2)
-	defer srv1.Close()
-	defer srv2.Close()
-	const ep = "GET /books/{id}"
-	get(t, srv1.URL+"/books/1")
-	get(t, srv2.URL+"/books/1")
+	synctest.Test(t, func(t *testing.T) {
+		s := memStore(t)
+		fast := map[string]string{"LEVEL_REFRESH_INTERVAL": "100ms"}
+		d1 := mustNew(t, booksMux(), Config{Store: s, Instance: "host-1", Settings: fast})
+		d2 := mustNew(t, booksMux(), Config{Store: s, Instance: "host-2", Settings: fast})
+		const ep = "GET /books/{id}"
+		serveGet(d1, "/books/1")
+		serveGet(d2, "/books/1")
 
-	if err := d1.SetLevel(context.Background(), ep, store.LevelOff); err != nil {
-		t.Fatal(err)
-	}
-	waitLevel(t, d2, ep, store.LevelOff)
-	get(t, srv2.URL+"/books/2") // off on host-2 too: not recorded
+		if err := d1.SetLevel(context.Background(), ep, store.LevelOff); err != nil {
+			t.Fatal(err)
+		}
+		waitLevel(t, d2, ep, store.LevelOff)
+		serveGet(d2, "/books/2") // off on host-2 too: not recorded
 
-	// gmd serve writes the level to the database only.
-	if err := s.SetLevel(context.Background(), "svc", ep, store.LevelOutliers); err != nil {
-		t.Fatal(err)
-	}
-	waitLevel(t, d1, ep, store.LevelOutliers)
-	waitLevel(t, d2, ep, store.LevelOutliers)
-	get(t, srv2.URL+"/books/3")
+		// gmd serve writes the level to the database only.
+		if err := s.SetLevel(context.Background(), "svc", ep, store.LevelOutliers); err != nil {
+			t.Fatal(err)
+		}
+		waitLevel(t, d1, ep, store.LevelOutliers)
+		waitLevel(t, d2, ep, store.LevelOutliers)
+		serveGet(d2, "/books/3")
 
-	mustClose(t, d1)
-	mustClose(t, d2)
-	got := map[string]int{}
-	for _, r := range rowsOf(t, s, store.RequestFilter{}) {
-		got[r.Instance]++
-	}
-	if got["host-1"] != 1 || got["host-2"] != 2 {
-		t.Errorf("rows per instance %v, want host-1: 1, host-2: 2 (books/2 was off)", got)
-	}
+		mustClose(t, d1)
+		mustClose(t, d2)
+		got := map[string]int{}
+		for _, r := range rowsOf(t, s, store.RequestFilter{}) {
+			got[r.Instance]++
+		}
+		if got["host-1"] != 1 || got["host-2"] != 2 {
+			t.Errorf("rows per instance %v, want host-1: 1, host-2: 2 (books/2 was off)", got)
+		}
+	})
 }
 
 // TestLevelRefreshOff: with LEVEL_REFRESH_INTERVAL=0 the levels are read
 // at start only.
+// In a synctest bubble: a minute passes in fake time, twelve refresh
+// intervals of the default.
 func TestLevelRefreshOff(t *testing.T) {
-	s := memStore(t)
-	d := mustNew(t, booksMux(), Config{Store: s, Settings: map[string]string{"LEVEL_REFRESH_INTERVAL": "0"}})
-	srv := httptest.NewServer(d)
-	defer srv.Close()
-	get(t, srv.URL+"/books/1")
-	mustClose(t, d) // writes the endpoint
-	d = mustNew(t, booksMux(), Config{Store: s, Settings: map[string]string{"LEVEL_REFRESH_INTERVAL": "0"}})
-	if err := s.SetLevel(context.Background(), "svc", "GET /books/{id}", store.LevelProfiler); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(300 * time.Millisecond)
-	if lvl, _ := d.Level("GET /books/{id}"); lvl != store.LevelTiming {
-		t.Errorf("level %d without refresh, want the one read at start, %d", lvl, store.LevelTiming)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := memStore(t)
+		d := mustNew(t, booksMux(), Config{Store: s, Settings: map[string]string{"LEVEL_REFRESH_INTERVAL": "0"}})
+		serveGet(d, "/books/1")
+		mustClose(t, d) // writes the endpoint
+		d = mustNew(t, booksMux(), Config{Store: s, Settings: map[string]string{"LEVEL_REFRESH_INTERVAL": "0"}})
+		if err := s.SetLevel(context.Background(), "svc", "GET /books/{id}", store.LevelProfiler); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		if lvl, _ := d.Level("GET /books/{id}"); lvl != store.LevelTiming {
+			t.Errorf("level %d without refresh, want the one read at start, %d", lvl, store.LevelTiming)
+		}
+	})
 }
 
 // TestRefreshDoesNotUndoALocalChange: a refresh whose read began before a

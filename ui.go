@@ -21,6 +21,7 @@ func (d *Dashboard) startUI() error {
 		Endpoints: d.Endpoints, Level: d.Level, SetLevel: d.SetLevel,
 		Stats:    func() web.RecorderStats { return web.RecorderStats(d.Stats()) },
 		ClientIP: func(r *http.Request) string { return measure.ClientIP(r, d.trusted) },
+		Hash:     d.hash,
 	})
 	if err != nil {
 		return err

@@ -118,7 +118,7 @@ func (f *fixture) start(settings map[string]string) {
 		Logger:     slog.New(slog.NewTextHandler(f.logs, nil)),
 		Now:        f.clock,
 		Standalone: f.standalone,
-		hash:       testHash,
+		Hash:       testHash,
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -40,7 +40,7 @@ func TestPagesWaitForTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: cfg, Store: st, Link: "/dashboard", Logger: slog.New(slog.DiscardHandler), hash: testHash})
+	srv, err := New(Options{Config: cfg, Store: st, Link: "/dashboard", Logger: slog.New(slog.DiscardHandler), Hash: testHash})
 	if err != nil {
 		t.Fatal(err)
 	}

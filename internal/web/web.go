@@ -81,7 +81,9 @@ type Options struct {
 	// Now replaces time.Now in tests.
 	Now func() time.Time
 
-	hash auth.Params // tests use cheap parameters
+	// Hash is argon2id's cost; the zero value takes OWASP's minimum.
+	// Tests of packages that only need a UI to exist use cheap ones.
+	Hash auth.Params
 }
 
 // Server is the UI. It is an http.Handler for paths under the link.
@@ -145,7 +147,7 @@ func New(opts Options) (*Server, error) {
 	c := opts.Config
 	s.auth = auth.New(auth.Options{Store: opts.Store, Link: opts.Link, Username: c.Username, Password: c.Password,
 		GuestUsername: c.GuestUsername, GuestPasswords: c.GuestPasswords, TrustedProxies: c.TrustedProxies,
-		Logger: s.log, Now: s.now, Hash: opts.hash})
+		Logger: s.log, Now: s.now, Hash: opts.Hash})
 	var err error
 	if s.static, err = newStaticFiles(); err != nil {
 		return nil, err
