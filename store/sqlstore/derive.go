@@ -123,8 +123,50 @@ func aggArgs(a *agg) []any {
 		a.sum, a.lo, a.hi, a.last5}
 }
 
-// evKey is an endpoint and a version.
-type evKey struct{ ep, ver int64 }
+// evKey is an endpoint, a version and an instance (0 in the totals,
+// which are over every instance).
+type evKey struct{ ep, ver, inst int64 }
+
+// perVersion sums aggs over instances.
+func perVersion(m map[evKey]*agg) map[evKey]*agg {
+	out := make(map[evKey]*agg, len(m))
+	for k, a := range m {
+		k.inst = 0
+		t := out[k]
+		if t == nil {
+			t = &agg{hist: store.Histogram{}}
+			out[k] = t
+		}
+		t.add(a)
+	}
+	return out
+}
+
+func sortKeys(keys []evKey) {
+	slices.SortFunc(keys, func(a, b evKey) int {
+		if a.ep != b.ep {
+			return cmpInt(a.ep, b.ep)
+		}
+		if a.ver != b.ver {
+			return cmpInt(a.ver, b.ver)
+		}
+		return cmpInt(a.inst, b.inst)
+	})
+}
+
+func keysOf(a, b map[evKey]*agg) []evKey {
+	keys := make([]evKey, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if a[k] == nil {
+			keys = append(keys, k)
+		}
+	}
+	sortKeys(keys)
+	return keys
+}
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
@@ -254,7 +296,7 @@ func (s *Store) fold(ctx context.Context, w, day, next int64) error {
 			return tx.Commit()
 		}
 	}
-	old, err := s.readAggs(ctx, tx, `SELECT endpoint_id, version_id, `+aggCols+`, hist FROM gmd_daily WHERE day_us = ?`, day)
+	old, err := s.readAggs(ctx, tx, `SELECT endpoint_id, version_id, instance_id, `+aggCols+`, hist FROM gmd_daily WHERE day_us = ?`, day)
 	if err != nil {
 		return err
 	}
@@ -265,31 +307,18 @@ func (s *Store) fold(ctx context.Context, w, day, next int64) error {
 	if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM gmd_daily WHERE day_us = ?`), day); err != nil {
 		return fmt.Errorf("folding day: %w", err)
 	}
-	keys := make([]evKey, 0, len(cur)+len(old))
-	for k := range cur {
-		keys = append(keys, k)
-	}
-	for k := range old {
-		if cur[k] == nil {
-			keys = append(keys, k)
+	ins := s.d.rebind(`INSERT INTO gmd_daily (endpoint_id, day_us, version_id, instance_id, ` + aggCols + `, hist) VALUES ` + values(17, 1))
+	for _, k := range keysOf(cur, nil) {
+		a := cur[k]
+		args := append([]any{k.ep, day, k.ver, k.inst}, aggArgs(a)...)
+		if _, err := tx.ExecContext(ctx, ins, append(args, encodeHist(a.hist))...); err != nil {
+			return fmt.Errorf("writing daily rollups: %w", err)
 		}
 	}
-	slices.SortFunc(keys, func(a, b evKey) int {
-		if a.ep != b.ep {
-			return cmpInt(a.ep, b.ep)
-		}
-		return cmpInt(a.ver, b.ver)
-	})
-	ins := s.d.rebind(`INSERT INTO gmd_daily (endpoint_id, day_us, version_id, ` + aggCols + `, hist) VALUES ` + values(16, 1))
-	for _, k := range keys {
-		if a := cur[k]; a != nil {
-			args := append([]any{k.ep, day, k.ver}, aggArgs(a)...)
-			if _, err := tx.ExecContext(ctx, ins, append(args, encodeHist(a.hist))...); err != nil {
-				return fmt.Errorf("writing daily rollups: %w", err)
-			}
-		}
-	}
-	totals, err := s.readAggs(ctx, tx, `SELECT endpoint_id, version_id, `+aggCols+`, hist FROM gmd_totals`+keyCond(keys))
+	// The totals move by the difference, per endpoint and version.
+	oldT, curT := perVersion(old), perVersion(cur)
+	keys := keysOf(curT, oldT)
+	totals, err := s.readAggs(ctx, tx, `SELECT endpoint_id, version_id, 0, `+aggCols+`, hist FROM gmd_totals`+keyCond(keys))
 	if err != nil {
 		return err
 	}
@@ -300,10 +329,10 @@ func (s *Store) fold(ctx context.Context, w, day, next int64) error {
 		if t == nil {
 			t = &agg{hist: store.Histogram{}}
 		}
-		if o := old[k]; o != nil {
+		if o := oldT[k]; o != nil {
 			t.sub(o)
 		}
-		if c := cur[k]; c != nil {
+		if c := curT[k]; c != nil {
 			t.add(c)
 		}
 		args := append([]any{k.ep, k.ver}, aggArgs(t)...)
@@ -353,7 +382,8 @@ func idList(set map[int64]bool) string {
 	return b.String()
 }
 
-// readAggs reads rows of endpoint_id, version_id, the aggCols and hist.
+// readAggs reads rows of endpoint_id, version_id, instance_id, the
+// aggCols and hist.
 func (s *Store) readAggs(ctx context.Context, q querier, query string, args ...any) (map[evKey]*agg, error) {
 	rows, err := q.QueryContext(ctx, s.d.rebind(query), args...)
 	if err != nil {
@@ -365,7 +395,7 @@ func (s *Store) readAggs(ctx context.Context, q querier, query string, args ...a
 	for rows.Next() {
 		var k evKey
 		a := &agg{hist: store.Histogram{}}
-		if err := rows.Scan(append(append([]any{&k.ep, &k.ver}, aggDest(a)...), &hist)...); err != nil {
+		if err := rows.Scan(append(append([]any{&k.ep, &k.ver, &k.inst}, aggDest(a)...), &hist)...); err != nil {
 			return nil, err
 		}
 		if err := decodeHist(hist, a.hist); err != nil {
@@ -376,12 +406,13 @@ func (s *Store) readAggs(ctx context.Context, q querier, query string, args ...a
 	return out, rows.Err()
 }
 
-// hourAggs sums the hourly rollups of one day per endpoint and version.
+// hourAggs sums the hourly rollups of one day per endpoint, version and
+// instance.
 func (s *Store) hourAggs(ctx context.Context, tx *sql.Tx, day int64) (map[evKey]*agg, error) {
-	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT endpoint_id, version_id, SUM(hits), SUM(errors),
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT endpoint_id, version_id, instance_id, SUM(hits), SUM(errors),
 SUM(s0), SUM(s1), SUM(s2), SUM(s3), SUM(s4), SUM(s5), SUM(sum_us), MIN(min_us), MAX(max_us),
 MAX(CASE WHEN s5 > 0 THEN hour_us ELSE 0 END)
-FROM gmd_rollups WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, version_id`), day, day+dayUS)
+FROM gmd_rollups WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, version_id, instance_id`), day, day+dayUS)
 	if err != nil {
 		return nil, fmt.Errorf("summing a day's hourly rollups: %w", err)
 	}
@@ -389,7 +420,7 @@ FROM gmd_rollups WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, versio
 	for rows.Next() {
 		var k evKey
 		a := &agg{hist: store.Histogram{}}
-		if err := rows.Scan(append([]any{&k.ep, &k.ver}, aggDest(a)...)...); err != nil {
+		if err := rows.Scan(append([]any{&k.ep, &k.ver, &k.inst}, aggDest(a)...)...); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -399,8 +430,8 @@ FROM gmd_rollups WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, versio
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, s.d.rebind(`SELECT endpoint_id, version_id, bucket, SUM(hits)
-FROM gmd_rollup_buckets WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, version_id, bucket`), day, day+dayUS)
+	rows, err = tx.QueryContext(ctx, s.d.rebind(`SELECT endpoint_id, version_id, instance_id, bucket, SUM(hits)
+FROM gmd_rollup_buckets WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id, version_id, instance_id, bucket`), day, day+dayUS)
 	if err != nil {
 		return nil, fmt.Errorf("summing a day's hourly histograms: %w", err)
 	}
@@ -409,7 +440,7 @@ FROM gmd_rollup_buckets WHERE hour_us >= ? AND hour_us < ? GROUP BY endpoint_id,
 		var k evKey
 		var b int
 		var n int64
-		if err := rows.Scan(&k.ep, &k.ver, &b, &n); err != nil {
+		if err := rows.Scan(&k.ep, &k.ver, &k.inst, &b, &n); err != nil {
 			return nil, err
 		}
 		if a := out[k]; a != nil {

@@ -105,7 +105,10 @@ func (d *Dialect) rebind(q string) string {
 // upsert builds a multi-row insert of rows rows into table that, on a
 // conflict on keys, adds the add columns, keeps the smallest of the min
 // columns and the largest of the max columns.
-func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []string, rows int) string {
+//
+// Each of the optional keepNull columns keeps NULL (unknown) once it holds
+// it, and otherwise the smallest value.
+func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []string, rows int, keepNull ...string) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO ")
 	b.WriteString(table)
@@ -124,6 +127,9 @@ func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []strin
 		for _, c := range maxCols {
 			sets = append(sets, c+" = "+d.Greatest+"("+c+", VALUES("+c+"))")
 		}
+		for _, c := range keepNull {
+			sets = append(sets, c+" = CASE WHEN "+c+" IS NULL THEN NULL ELSE "+d.Least+"("+c+", VALUES("+c+")) END")
+		}
 		b.WriteString(" ON DUPLICATE KEY UPDATE ")
 	} else {
 		for _, c := range add {
@@ -134,6 +140,9 @@ func (d *Dialect) upsert(table string, cols, keys, add, minCols, maxCols []strin
 		}
 		for _, c := range maxCols {
 			sets = append(sets, c+" = "+d.Greatest+"("+table+"."+c+", excluded."+c+")")
+		}
+		for _, c := range keepNull {
+			sets = append(sets, c+" = CASE WHEN "+table+"."+c+" IS NULL THEN NULL ELSE "+d.Least+"("+table+"."+c+", excluded."+c+") END")
 		}
 		b.WriteString(" ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET ")
 	}

@@ -89,9 +89,10 @@ const (
 
 // spans splits a window into the parts read at each resolution, given the
 // watermark w of the derived rollups (every hour before w is folded into
-// the daily rollups and the totals). Hours and instances are only in the
-// hourly rollups. Otherwise whole UTC days before w come from the daily
-// rollups, and a window open at the start that reaches w from the totals;
+// the daily rollups and the totals). Hours are only in the hourly
+// rollups. Otherwise whole UTC days before w come from the daily rollups,
+// and a window open at the start that reaches w from the totals (unless
+// it is grouped by instance);
 // the hours at the edges (a local midnight that is not a UTC one, the
 // hours since w) come from the hourly rollups. Every part selects hours
 // that start in the window, as the hourly rollups alone would.
@@ -103,10 +104,11 @@ func spans(f store.SumFilter, w int64) []span {
 	if !f.Until.IsZero() {
 		until = f.Until.UnixMicro()
 	}
-	if f.By&(store.ByHour|store.ByInstance) != 0 || w <= 0 {
+	if f.By&store.ByHour != 0 || w <= 0 {
 		return []span{{resHour, since, until}}
 	}
-	if since == openSince && until >= w {
+	// The totals are over every instance; the daily rollups are not.
+	if since == openSince && until >= w && f.By&store.ByInstance == 0 {
 		return []span{{resTotal, openSince, openUntil}, {resHour, w, until}}
 	}
 	d1 := int64(openSince)
@@ -378,7 +380,10 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		table = "gmd_daily"
 		sp.cond(&wh, "x.day_us")
 	}
-	cols := aggCols
+	cols := "0, " + aggCols
+	if sp.res == resDay {
+		cols = "instance_id, " + aggCols
+	}
 	if f.Hist {
 		cols += ", hist"
 	}
@@ -387,10 +392,10 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		return err
 	}
 	defer rows.Close()
-	var ep, ver int64
+	var ep, ver, inst int64
 	var a agg
 	var hist []byte
-	dest := append([]any{&ep, &ver}, aggDest(&a)...)
+	dest := append([]any{&ep, &ver, &inst}, aggDest(&a)...)
 	if f.Hist {
 		dest = append(dest, &hist)
 	}
@@ -398,7 +403,7 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		g := acc.at(ep, ver, 0, 0)
+		g := acc.at(ep, ver, 0, inst)
 		g.add(&a)
 		if f.Hist {
 			if err := decodeHist(hist, g.hist); err != nil {

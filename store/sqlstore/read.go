@@ -154,12 +154,13 @@ func (s *Store) Requests(ctx context.Context, f store.RequestFilter, fn func(*st
 		return err
 	}
 	var wh where
+	var sel []int64 // the endpoints asked for; nil: every one
 	if f.Service != "" || f.Endpoint != "" {
 		ids := make(map[int64]string, len(eps))
 		for id, e := range eps {
 			ids[id] = e.name
 		}
-		sel := endpointIDs(ids, f.Endpoint)
+		sel = endpointIDs(ids, f.Endpoint)
 		switch {
 		case len(sel) == 0:
 			return nil
@@ -174,8 +175,17 @@ func (s *Store) Requests(ctx context.Context, f store.RequestFilter, fn func(*st
 		}
 	}
 	// Always a range on id, also from 0: the walk is then a search from
-	// a key, whatever the other conditions.
-	wh.add("r.id > ?", max(f.AfterID, 0))
+	// a key, whatever the other conditions. With a since bound it starts
+	// past the rows that cannot be in the window.
+	after := max(f.AfterID, 0)
+	if !f.Since.IsZero() {
+		floor, err := s.floorID(ctx, f.Since, sel)
+		if err != nil {
+			return err
+		}
+		after = max(after, floor)
+	}
+	wh.add("r.id > ?", after)
 	if !f.Since.IsZero() {
 		wh.add("r.start_us + 0 >= ?", f.Since.UnixMicro())
 	}
@@ -239,6 +249,24 @@ FROM gmd_requests r` + wh.String() + ` ORDER BY r.id`
 		}
 	}
 	return rows.Err()
+}
+
+// floorID returns an id below every raw row that started at or after
+// since (of the endpoints eps; nil: every one): the
+// smallest floor_id of the hourly rollups from since's hour on, which the
+// writers set. Rollups an older release wrote (NULL) make it 0.
+func (s *Store) floorID(ctx context.Context, since time.Time, eps []int64) (int64, error) {
+	var wh where
+	if eps != nil {
+		wh.conds = append(wh.conds, inIDs("x.endpoint_id", eps))
+	}
+	wh.add("x.hour_us >= ?", store.HourOf(since).UnixMicro())
+	var floor sql.NullInt64
+	q := "SELECT MIN(COALESCE(x.floor_id, 0)) FROM gmd_rollups x" + wh.String()
+	if err := s.r.QueryRowContext(ctx, s.d.rebind(q), wh.args...).Scan(&floor); err != nil {
+		return 0, fmt.Errorf("reading the first request id of a window: %w", err)
+	}
+	return floor.Int64, nil
 }
 
 type endpointName struct{ service, name string }

@@ -44,7 +44,7 @@ func (s *Store) PruneRollups(ctx context.Context, cutoff time.Time, limit int) (
 // cutoff; once none is left, the per-user and per-IP rollups of those
 // days, limit rows at a time.
 func (s *Store) PruneDaily(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
-	n, err := s.pruneGuarded(ctx, "gmd_daily", "day_us", "endpoint_id, day_us, version_id", floorDay(cutoff.UnixMicro()), limit)
+	n, err := s.pruneGuarded(ctx, "gmd_daily", "day_us", "endpoint_id, day_us, version_id, instance_id", floorDay(cutoff.UnixMicro()), limit)
 	if err != nil || n > 0 {
 		return n, err
 	}

@@ -22,6 +22,9 @@ type writeTx struct {
 	methods []methodKey     // methods recorded in this transaction
 	seen    map[int64]int64 // instances' last-seen times written
 	touched []groupKey      // group states this transaction used
+	// floor is the largest request id stored before this transaction
+	// inserted any: each of its rows has a larger one.
+	floor int64
 }
 
 // seenResolution is how far an instance's last-seen time may lag: a
@@ -374,6 +377,12 @@ func (w *writeTx) requests(reqs []store.Request) (lastEndpoint, lastInstance map
 	if len(reqs) == 0 {
 		return lastEndpoint, lastInstance, nil
 	}
+	// Ids come from an increasing sequence, so rows inserted from now on
+	// get larger ones than any stored; the hourly rollups keep it
+	// (floor_id) for Requests' time bounds.
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT COALESCE(MAX(id), 0) FROM gmd_requests`).Scan(&w.floor); err != nil {
+		return nil, nil, fmt.Errorf("reading the largest request id: %w", err)
+	}
 	per := max(1, min(500, w.s.d.MaxParams/len(requestCols)))
 	args := make([]any, 0, per*len(requestCols))
 	var q string
@@ -433,7 +442,8 @@ func (w *writeTx) moveForward(table, column string, last map[int64]int64) error 
 }
 
 var (
-	rollupCols   = []string{"endpoint_id", "hour_us", "version_id", "instance_id", "hits", "errors", "s0", "s1", "s2", "s3", "s4", "s5", "sum_us", "min_us", "max_us"}
+	rollupCols   = []string{"endpoint_id", "hour_us", "version_id", "instance_id", "hits", "errors", "s0", "s1", "s2", "s3", "s4", "s5", "sum_us", "min_us", "max_us", "floor_id"}
+	rollupFloor  = []string{"floor_id"}
 	rollupKeys   = rollupCols[:4]
 	rollupAdd    = []string{"hits", "errors", "s0", "s1", "s2", "s3", "s4", "s5", "sum_us"}
 	bucketCols   = []string{"endpoint_id", "hour_us", "version_id", "instance_id", "bucket", "hits"}
@@ -523,12 +533,12 @@ func (w *writeTx) rollups(rus []store.Rollup) error {
 			ru, k := &merged[i], keys[i]
 			args = append(args, k.endpoint, k.hour, k.version, k.instance, ru.Count, ru.Errors,
 				ru.Status[0], ru.Status[1], ru.Status[2], ru.Status[3], ru.Status[4], ru.Status[5],
-				ru.Sum.Microseconds(), ru.Min.Microseconds(), ru.Max.Microseconds())
+				ru.Sum.Microseconds(), ru.Min.Microseconds(), ru.Max.Microseconds(), w.floor)
 			for b, n := range ru.Hist {
 				buckets = append(buckets, bucketRow{k, b, n})
 			}
 		}
-		q := w.s.d.upsert("gmd_rollups", rollupCols, rollupKeys, rollupAdd, rollupMinCol, rollupMaxCol, len(chunk))
+		q := w.s.d.upsert("gmd_rollups", rollupCols, rollupKeys, rollupAdd, rollupMinCol, rollupMaxCol, len(chunk), rollupFloor...)
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
 			return fmt.Errorf("updating rollups: %w", err)
 		}

@@ -107,6 +107,8 @@ func testSumRollupsDerived(t *testing.T, s store.Store) {
 	// The hourly cases of testSumRollups still read hours.
 	checkSums(t, s, reqs, "by hour", store.SumFilter{Service: "svc", By: store.ByHour | store.ByVersion, Hist: true})
 	checkSums(t, s, reqs, "by instance", store.SumFilter{Service: "svc", By: store.ByInstance, Hist: true})
+	checkSums(t, s, reqs, "days by instance", store.SumFilter{Service: "svc", By: store.ByEndpoint | store.ByInstance, Hist: true,
+		Since: time.Date(2026, 3, 4, 0, 0, 0, 0, time.FixedZone("+05:30", 5*3600+1800)), Until: base.Add(30 * time.Hour)})
 
 	// Without the hourly rollups, what whole UTC days make up is the same.
 	for {
@@ -122,6 +124,7 @@ func testSumRollupsDerived(t *testing.T, s store.Store) {
 		t.Fatalf("%d hourly rollups left", len(rus))
 	}
 	day0 := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+	checkSums(t, s, reqs, "days by instance from daily", store.SumFilter{Service: "svc", Since: day0.Add(24 * time.Hour), By: store.ByInstance | store.ByVersion, Hist: true})
 	for _, by := range []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion} {
 		checkSums(t, s, reqs, fmt.Sprintf("all time from totals by %d", by), store.SumFilter{Service: "svc", By: by, Hist: true})
 		checkSums(t, s, reqs, fmt.Sprintf("days from daily by %d", by), store.SumFilter{Service: "svc", Since: day0.Add(24 * time.Hour), Until: day0.Add(72 * time.Hour), By: by, Hist: true})
@@ -324,4 +327,56 @@ func rawDurations(reqs []store.Request, f store.SumFilter, w store.Rollup) []tim
 	}
 	slices.Sort(out)
 	return out
+}
+
+// testRequestsSinceOutOfOrder: rows are written out of time order (a
+// slow request ends, and is written, after faster ones that started
+// later; an instance catches up after an outage), so ids do not follow
+// start times. A since bound, alone or with an endpoint and a cursor,
+// still selects exactly the rows that started at or after it.
+func testRequestsSinceOutOfOrder(t *testing.T, s store.Store) {
+	day0 := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+	var reqs []store.Request
+	for i := range 300 {
+		r := req([]string{"GET /a", "GET /b", "GET /c"}[i%3], i)
+		r.Start = day0.Add(time.Duration(i) * 7 * time.Minute)
+		reqs = append(reqs, r)
+	}
+	// Newest hours first, then the oldest, then the middle, each batch
+	// itself reversed.
+	order := [][2]int{{200, 300}, {0, 100}, {100, 200}}
+	for _, o := range order {
+		batch := slices.Clone(reqs[o[0]:o[1]])
+		slices.Reverse(batch)
+		write(t, s, &store.Batch{Requests: batch})
+	}
+	for _, since := range []time.Time{day0.Add(5 * time.Hour), day0.Add(13*time.Hour + 59*time.Minute), day0.Add(30 * time.Hour), day0.Add(-time.Hour)} {
+		for _, ep := range []string{"", "GET /b"} {
+			want := 0
+			for _, r := range reqs {
+				if !r.Start.Before(since) && (ep == "" || r.Endpoint == ep) {
+					want++
+				}
+			}
+			var got []store.Request
+			var after int64
+			for {
+				page := all(t, s, store.RequestFilter{Service: "svc", Endpoint: ep, Since: since, AfterID: after, Limit: 17})
+				got = append(got, page...)
+				if len(page) < 17 {
+					break
+				}
+				after = page[len(page)-1].ID
+			}
+			if len(got) != want {
+				t.Errorf("since %v, endpoint %q: %d rows, want %d", since, ep, len(got), want)
+			}
+			for i, r := range got {
+				if r.Start.Before(since) || (ep != "" && r.Endpoint != ep) || (i > 0 && r.ID <= got[i-1].ID) {
+					t.Errorf("since %v, endpoint %q: row %d %+v is out of place", since, ep, i, r)
+					break
+				}
+			}
+		}
+	}
 }

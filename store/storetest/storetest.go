@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"RequestsRoundTrip", testRequestsRoundTrip},
 		{"RequestFilters", testRequestFilters},
+		{"RequestsSinceOutOfOrder", testRequestsSinceOutOfOrder},
 		{"RollupsAgreeWithRows", testRollupsAgreeWithRows},
 		{"EndpointsKeepTheirLevel", testEndpointsKeepLevel},
 		{"SetLevelUnknownEndpoint", testSetLevelUnknown},
