@@ -14,6 +14,7 @@ package benchdb
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -118,16 +119,22 @@ func Dir() string {
 // generator's version and with the schema's, so that a database made by an
 // older generator or migrated from an older schema is never measured.
 func File(rows int) string {
-	return fmt.Sprintf("gmd-bench-%s-g%d-s%d.db", Label(rows), generator, schemaVersion())
+	return fmt.Sprintf("gmd-bench-%s-g%d-s%s.db", Label(rows), generator, schemaVersion())
 }
 
-// schemaVersion is the number of the newest migration this build knows.
-func schemaVersion() int {
+// schemaVersion is the number of the newest migration this build knows and
+// a hash of the migrations' names: two branches that each add a migration
+// of the same number do not share a database.
+func schemaVersion() string {
 	migs, err := sqlstore.LoadMigrations(sqlstore.MigrationFiles())
 	if err != nil || len(migs) == 0 {
 		panic(fmt.Sprintf("benchdb: reading the migrations: %v", err)) // embedded: cannot happen
 	}
-	return migs[len(migs)-1].Version
+	h := crc32.NewIEEE()
+	for _, m := range migs {
+		fmt.Fprintf(h, "%d %s\n", m.Version, m.Name)
+	}
+	return fmt.Sprintf("%d-%08x", migs[len(migs)-1].Version, h.Sum32())
 }
 
 // ensure returns the database's path, making it when missing. Processes
