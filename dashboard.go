@@ -52,6 +52,7 @@ type Dashboard struct {
 	mon      *outlier.Monitor // outliers, profiler (levels 2, 3) and panics
 
 	levels *loop.Loop // reads levels set elsewhere (levels.go); nil when off
+	raw    rawSampler // RAW_SAMPLE_RATE
 
 	version       string
 	versionSource version.Source
@@ -107,6 +108,7 @@ func New(h http.Handler, cfg Config) (*Dashboard, error) {
 		link: "/" + c.CustomLink, linkSlash: "/" + c.CustomLink + "/",
 		version: ver, versionSource: src, groupBy: cfg.GroupBy, trusted: c.TrustedProxies, hash: cfg.hash,
 	}
+	d.raw.rate = uint64(c.RawSampleRate)
 	// The outlier monitor and the registry exist before the store, which
 	// may fill the registry from its own goroutine once a database server
 	// is reached; the monitor learns every level from the registry.
@@ -417,7 +419,7 @@ func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur tim
 	}
 	d.rec.Add(recorder.Sample{
 		Endpoint: e.name, Method: r.Method, Status: status, Mono: start,
-		Duration: dur, Group: group, IP: ip,
+		Duration: dur, Group: group, IP: ip, NoRaw: d.raw.skip(lvl, status, h.Valid()),
 	})
 }
 

@@ -48,7 +48,7 @@ func (d *Dashboard) Record(s Sample) bool {
 	}
 	return d.rec.Add(recorder.Sample{
 		Endpoint: e.name, Method: s.Method, Status: s.Status, Start: s.Start.UnixMicro(),
-		Duration: s.Duration, Group: s.Group, IP: s.IP,
+		Duration: s.Duration, Group: s.Group, IP: s.IP, NoRaw: d.raw.skip(e.level.Load(), s.Status, false),
 	})
 }
 

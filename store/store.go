@@ -66,6 +66,9 @@ type Request struct {
 	Version  string
 	Group    string // who made the request, from Config.GroupBy
 	IP       string
+	// NoRaw counts the request in the rollups only: no raw row is kept
+	// for it (RAW_SAMPLE_RATE). Rows read back never have it set.
+	NoRaw bool
 }
 
 // Endpoint is a route of the monitored service.
@@ -98,6 +101,9 @@ type Counter struct {
 const (
 	CounterDroppedQueueFull  = "dropped_queue_full"  // request path found the queue full
 	CounterDroppedStoreError = "dropped_store_error" // the database kept failing and the backlog was full
+	// CounterRawSampledOut counts requests written without a raw row
+	// (Request.NoRaw, RAW_SAMPLE_RATE); every driver's Write adds to it.
+	CounterRawSampledOut = "raw_rows_sampled_out"
 )
 
 // Batch is what the recorder writes in one transaction.

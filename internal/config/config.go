@@ -50,6 +50,7 @@ type Config struct {
 	QueryQueue      int           // QUERY_QUEUE: heavy reads waiting for a turn, beyond which 503
 	QueryCache      time.Duration // QUERY_CACHE: lifetime of kept sums over closed hours, 0 off
 	ReadConnections int           // READ_CONNECTIONS: database connections the pages read through
+	RawSampleRate   int           // RAW_SAMPLE_RATE: keep one raw row in N at level 1
 
 	// Entries has one entry per key, in the order of Keys, for a settings page.
 	Entries []Entry

@@ -309,6 +309,12 @@ func keyTable() []keyDef {
 			field: "ReadConnections",
 			set:   func(c *Config, v string) (err error) { c.ReadConnections, err = parseInt(v, 1, 64); return err },
 		},
+		{
+			Key: Key{Name: "RAW_SAMPLE_RATE", Default: "1",
+				Description: "Keep one raw request row in N of the endpoints at level 1, 1 to 1000000 (1 keeps every row). Rows with a 5xx status and requests of endpoints watched for outliers are always kept. Counts, durations, percentiles, errors and per-user figures come from rollups and stay exact; exports and api/requests then list a sample, and say so."},
+			field: "RawSampleRate",
+			set:   func(c *Config, v string) (err error) { c.RawSampleRate, err = parseInt(v, 1, 1_000_000); return err },
+		},
 	}
 }
 

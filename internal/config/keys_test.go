@@ -44,6 +44,7 @@ func exampleValues() map[string]string {
 		"QUERY_QUEUE":                 "20",
 		"QUERY_CACHE":                 "5m",
 		"READ_CONNECTIONS":            "4",
+		"RAW_SAMPLE_RATE":             "10",
 		"PROFILE_INTERVAL":            "10s",
 	}
 }

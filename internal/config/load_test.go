@@ -44,6 +44,7 @@ func TestLoadDefaults(t *testing.T) {
 		QueryQueue:               8,
 		QueryCache:               time.Minute,
 		ReadConnections:          2,
+		RawSampleRate:            1,
 		Entries:                  c.Entries,
 	}
 	if !reflect.DeepEqual(c, want) {

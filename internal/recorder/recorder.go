@@ -38,6 +38,7 @@ type Sample struct {
 	Mono     time.Duration // start as read from Options.Clock
 	Duration time.Duration
 	Status   int
+	NoRaw    bool // rollups only, no raw row (RAW_SAMPLE_RATE)
 }
 
 // Options configure a Recorder. Zero values take the defaults noted.

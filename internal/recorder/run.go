@@ -105,5 +105,6 @@ func (r *Recorder) request(s Sample) store.Request {
 		Service: r.opts.Service, Instance: r.opts.Instance, Version: r.opts.Version,
 		Endpoint: s.Endpoint, Method: s.Method, Status: s.Status,
 		Start: time.UnixMicro(start), Duration: s.Duration, Group: s.Group, IP: measure.HostOf(s.IP),
+		NoRaw: s.NoRaw,
 	}
 }

@@ -16,6 +16,9 @@ import (
 
 type exportData struct {
 	Endpoints []string
+	// SampledOut is how many requests have no raw row (RAW_SAMPLE_RATE):
+	// the export lists a sample of the level-1 requests when above 0.
+	SampledOut int64
 }
 
 func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) error {
@@ -31,6 +34,9 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request, u *login) er
 	var d exportData
 	for _, row := range s.running(sv, rows) {
 		d.Endpoints = append(d.Endpoints, row.Name)
+	}
+	if d.SampledOut, err = s.sampledOut(r, sv.Name); err != nil {
+		return err
 	}
 	return s.render(w, r, u, http.StatusOK, "export", "Export", d)
 }

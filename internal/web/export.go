@@ -76,6 +76,14 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, u *login) e
 		return reply.Errorf(http.StatusBadRequest, "parameter limit: paging is for format=json; CSV downloads are whole")
 	}
 	sv := s.shownOf(r)
+	out, err := s.sampledOut(r, sv.Name)
+	if err != nil {
+		return err
+	}
+	if out > 0 {
+		// Raw rows are a sample (RAW_SAMPLE_RATE): say so beside them.
+		w.Header().Set("X-Raw-Rows-Sampled-Out", strconv.FormatInt(out, 10))
+	}
 	f := store.RequestFilter{Service: sv.Name, Endpoint: q.Get("endpoint"), Since: win.Since, Until: win.Until, AfterID: after}
 	if f.Endpoint != "" {
 		if err := s.knownEndpoint(r, sv, f.Endpoint); err != nil {
@@ -201,4 +209,21 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, f store.Re
 	}
 	reply.JSON(w, http.StatusOK, out)
 	return nil
+}
+
+// sampledOut is how many requests of the service were written without a
+// raw row (RAW_SAMPLE_RATE, on any of its instances): raw rows are then a
+// sample of the level-1 requests.
+func (s *Server) sampledOut(r *http.Request, service string) (int64, error) {
+	cs, err := s.store.Counters(r.Context(), service)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, c := range cs {
+		if c.Name == store.CounterRawSampledOut {
+			n += c.Value
+		}
+	}
+	return n, nil
 }

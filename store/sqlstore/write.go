@@ -144,7 +144,7 @@ func (w *writeTx) write(b *store.Batch) error {
 			return err
 		}
 	}
-	if err := w.counters(b.Counters); err != nil {
+	if err := w.counters(withSampledOut(b.Counters, b.Requests)); err != nil {
 		return err
 	}
 	// Endpoint rows are shared by every instance of a service, instance
@@ -374,6 +374,25 @@ var requestCols = []string{"endpoint_id", "version_id", "instance_id", "method",
 // and per instance.
 func (w *writeTx) requests(reqs []store.Request) (lastEndpoint, lastInstance map[int64]int64, err error) {
 	lastEndpoint, lastInstance = map[int64]int64{}, map[int64]int64{} // id -> latest start
+	if slices.ContainsFunc(reqs, func(r store.Request) bool { return r.NoRaw }) {
+		// Sampled out (RAW_SAMPLE_RATE): in the rollups and the
+		// last-request times, without a raw row.
+		kept := make([]store.Request, 0, len(reqs))
+		for _, r := range reqs {
+			if !r.NoRaw {
+				kept = append(kept, r)
+				continue
+			}
+			ids, err := w.ids(r.Service, r.Instance, r.Endpoint, r.Version)
+			if err != nil {
+				return nil, nil, err
+			}
+			us := r.Start.UnixMicro()
+			lastEndpoint[ids.endpoint] = max(lastEndpoint[ids.endpoint], us)
+			lastInstance[ids.instance] = max(lastInstance[ids.instance], us)
+		}
+		reqs = kept
+	}
 	if len(reqs) == 0 {
 		return lastEndpoint, lastInstance, nil
 	}
@@ -563,6 +582,33 @@ func (w *writeTx) rollups(rus []store.Rollup) error {
 		}
 	}
 	return nil
+}
+
+// withSampledOut adds to cs the count of the requests written without a
+// raw row, per service and instance (store.CounterRawSampledOut), so that
+// the pages that list raw rows can say they list a sample.
+func withSampledOut(cs []store.Counter, reqs []store.Request) []store.Counter {
+	var out []store.Counter
+	for _, r := range reqs {
+		if !r.NoRaw {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(cs)
+		}
+		i := slices.IndexFunc(out, func(c store.Counter) bool {
+			return c.Name == store.CounterRawSampledOut && c.Service == r.Service && c.Instance == r.Instance
+		})
+		if i < 0 {
+			out = append(out, store.Counter{Service: r.Service, Instance: r.Instance, Name: store.CounterRawSampledOut})
+			i = len(out) - 1
+		}
+		out[i].Value++
+	}
+	if out == nil {
+		return cs
+	}
+	return out
 }
 
 // counters adds counter deltas, in primary key order.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeriveLateRows", testDeriveLateRows},
 		{"DeriveConcurrently", testDeriveConcurrently},
 		{"RollupsMatchRawRows", testRollupsMatchRawRows},
+		{"SampledRows", testSampledRows},
 		{"Timings", testTimings},
 		{"GroupsAgreeWithRows", testGroupsAgreeWithRows},
 		{"Instances", testInstances},
