@@ -16,6 +16,10 @@ const (
 	ByVersion
 	ByHour
 	ByInstance
+	// ByDay groups by UTC day (Rollup.Hour holds its midnight), read from
+	// the daily rollups where they cover the window. With ByHour, ByHour
+	// wins.
+	ByDay
 )
 
 // SumFilter selects and groups hourly rollups for SumRollups. Zero fields

@@ -114,9 +114,14 @@ func orderVersions(vers []store.Version, rus []store.Rollup) []store.Version {
 
 // StatusCodes counts an endpoint's responses by status class over time.
 type StatusCodes struct {
-	// Step is the width of a point: an hour, or a calendar day in the
-	// scope's zone for windows longer than StatusHourlyMax.
-	Step   time.Duration
+	// Step is the width of a point: an hour, or a calendar day for
+	// windows longer than StatusHourlyMax.
+	Step time.Duration
+	// UTCDays says the days are UTC days, not the scope's: windows longer
+	// than StatusLocalDaysMax are counted from the daily rollups, which
+	// hold UTC days, so that a long window never reads its hours.
+	UTCDays bool
+
 	Series []StatusSeries // classes with responses: 2xx, 3xx, 4xx, 5xx, 1xx, other
 }
 
@@ -130,6 +135,11 @@ type StatusSeries struct {
 // StatusHourlyMax is the longest window whose status codes are counted per
 // hour.
 const StatusHourlyMax = 3 * 24 * time.Hour
+
+// StatusLocalDaysMax is the longest window whose status codes are counted
+// per calendar day of the scope's zone, from hours; longer ones count UTC
+// days (the same in UTC).
+const StatusLocalDaysMax = 35 * 24 * time.Hour
 
 var classOrder = []int{2, 3, 4, 5, 1, 0}
 
@@ -159,6 +169,7 @@ func EndpointStatus(ctx context.Context, sc Scope, endpoint string, w Window) (*
 	var times []time.Time
 	var slot func(time.Time) (int, bool)
 	st := &StatusCodes{Step: time.Hour}
+	by := store.ByHour
 	if w.Until.Sub(w.Since) <= StatusHourlyMax {
 		first := store.HourOf(w.Since)
 		w.Since = first
@@ -171,6 +182,7 @@ func EndpointStatus(ctx context.Context, sc Scope, endpoint string, w Window) (*
 		}
 	} else {
 		st.Step = 24 * time.Hour
+		long := w.Until.Sub(w.Since) > StatusLocalDaysMax || loc == time.UTC
 		g := dayGridFor(w, loc)
 		w = Window{Since: g.since(), Until: g.until()}
 		times = g.days
@@ -178,9 +190,22 @@ func EndpointStatus(ctx context.Context, sc Scope, endpoint string, w Window) (*
 			day, _, ok := g.at(h)
 			return day, ok
 		}
+		if long {
+			// UTC days of the grid's dates, each put at its date: noon
+			// UTC falls on the same date in every zone.
+			by = store.ByDay
+			st.UTCDays = loc != time.UTC
+			first, last := g.days[0], g.days[len(g.days)-1]
+			w = Window{Since: time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC),
+				Until: time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, time.UTC)}
+			slot = func(d time.Time) (int, bool) {
+				day, _, ok := g.at(d.Add(12 * time.Hour))
+				return day, ok
+			}
+		}
 	}
 	rus, err := sc.Store.SumRollups(ctx, store.SumFilter{Service: sc.Service, Endpoint: endpoint,
-		Since: w.Since, Until: w.Until, By: store.ByHour})
+		Since: w.Since, Until: w.Until, By: by})
 	if err != nil {
 		return nil, err
 	}

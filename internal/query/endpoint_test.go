@@ -172,6 +172,41 @@ func TestEndpointStatus(t *testing.T) {
 	if p := pts[len(pts)-1]; p.V != 1 || p.T.Day() != 4 || p.T.Hour() != 0 {
 		t.Errorf("3xx on the last day: %+v", p)
 	}
+	if st.UTCDays {
+		t.Error("30 days: counted in UTC days, want Amsterdam's")
+	}
+	// Longer windows count UTC days, from the daily rollups once folded:
+	// the 3xx of 23:30 UTC on Mar 3 is on Mar 3.
+	for _, fold := range []bool{false, true} {
+		if fold {
+			for {
+				ok, err := s.DeriveDay(context.Background(), now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ok {
+					break
+				}
+			}
+		}
+		st = get(Window{Since: now.Add(-60 * 24 * time.Hour), Until: now})
+		if !st.UTCDays || st.Step != 24*time.Hour {
+			t.Fatalf("60 days (folded %v): UTC days %v, step %v; want UTC days", fold, st.UTCDays, st.Step)
+		}
+		if got, want := classes(st), map[string]int64{"2xx": 3, "3xx": 1, "4xx": 1, "5xx": 1, "other": 1}; !mapsEqual(got, want) {
+			t.Errorf("60 days (folded %v): classes %v, want %v", fold, got, want)
+		}
+		pts := st.Series[1].Points
+		if p := pts[len(pts)-2]; p.V != 1 || p.T.Day() != 3 {
+			t.Errorf("60 days (folded %v): 3xx on the day before last: %+v, want 1 on Mar 3", fold, p)
+		}
+		if p := st.Series[0].Points[len(pts)-4]; p.V != 1 || p.T.Day() != 1 {
+			t.Errorf("60 days (folded %v): 2xx on Mar 1: %+v, want 1", fold, p)
+		}
+		if p := st.Series[0].Points[len(pts)-1]; p.V != 2 || p.T.Day() != 4 {
+			t.Errorf("60 days (folded %v): 2xx on Mar 4: %+v, want 2", fold, p)
+		}
+	}
 	// Empty and inverted windows.
 	if st := get(Window{Since: now.Add(time.Hour), Until: now.Add(2 * time.Hour)}); len(st.Series) != 0 {
 		t.Errorf("empty window: %+v", st.Series)

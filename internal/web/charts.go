@@ -102,6 +102,8 @@ func (s *Server) statusChart(st *query.StatusCodes) Chart {
 	title := "Status codes per day"
 	if st.Step == time.Hour {
 		title = "Status codes per hour"
+	} else if st.UTCDays {
+		title = "Status codes per day (UTC days)"
 	}
 	l := chart.Lines{Title: title, Unit: "requests", Stacked: true, Loc: s.loc()}
 	for _, sr := range st.Series {

@@ -71,7 +71,7 @@ func planCases() []planCase {
 	}
 	for _, w := range windows {
 		for _, by := range []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion, store.ByHour,
-			store.ByEndpoint | store.ByHour, store.ByInstance, store.ByEndpoint | store.ByInstance} {
+			store.ByEndpoint | store.ByHour, store.ByInstance, store.ByEndpoint | store.ByInstance, store.ByDay, store.ByDay | store.ByEndpoint} {
 			sum(fmt.Sprintf("%s by %d", w.name, by), store.SumFilter{Service: "svc", Since: w.since, Until: w.until, By: by, Hist: true})
 			sum(fmt.Sprintf("%s by %d, one endpoint", w.name, by), store.SumFilter{Service: "svc", Endpoint: "GET /e1", Since: w.since, Until: w.until, By: by, Hist: true})
 		}

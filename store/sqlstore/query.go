@@ -107,8 +107,9 @@ func spans(f store.SumFilter, w int64) []span {
 	if f.By&store.ByHour != 0 || w <= 0 {
 		return []span{{resHour, since, until}}
 	}
-	// The totals are over every instance; the daily rollups are not.
-	if since == openSince && until >= w && f.By&store.ByInstance == 0 {
+	// The totals are over every instance and day; the daily rollups are
+	// not.
+	if since == openSince && until >= w && f.By&(store.ByInstance|store.ByDay) == 0 {
 		return []span{{resTotal, openSince, openUntil}, {resHour, w, until}}
 	}
 	d1 := int64(openSince)
@@ -175,6 +176,8 @@ func (a *sums) at(ep, ver, hour, inst int64) *agg {
 	}
 	if a.by&store.ByHour != 0 {
 		k.hour = hour
+	} else if a.by&store.ByDay != 0 {
+		k.hour = floorDay(hour)
 	}
 	if a.by&store.ByInstance != 0 {
 		k.inst = inst
@@ -321,7 +324,7 @@ func (s *Store) sumHours(ctx context.Context, f store.SumFilter, ids []int64, sp
 		n = 4
 	case f.By&store.ByVersion != 0:
 		n = 3
-	case f.By&store.ByHour != 0:
+	case f.By&(store.ByHour|store.ByDay) != 0:
 		n = 2
 	}
 	key := strings.Join(hourKey[:n], ", ")
@@ -380,9 +383,9 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		table = "gmd_daily"
 		sp.cond(&wh, "x.day_us")
 	}
-	cols := "0, " + aggCols
+	cols := "0, 0, " + aggCols
 	if sp.res == resDay {
-		cols = "instance_id, " + aggCols
+		cols = "x.day_us, x.instance_id, " + aggCols
 	}
 	if f.Hist {
 		cols += ", hist"
@@ -392,10 +395,10 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		return err
 	}
 	defer rows.Close()
-	var ep, ver, inst int64
+	var ep, ver, day, inst int64
 	var a agg
 	var hist []byte
-	dest := append([]any{&ep, &ver, &inst}, aggDest(&a)...)
+	dest := append([]any{&ep, &ver, &day, &inst}, aggDest(&a)...)
 	if f.Hist {
 		dest = append(dest, &hist)
 	}
@@ -403,7 +406,7 @@ func (s *Store) sumDerived(ctx context.Context, f store.SumFilter, ids []int64, 
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		g := acc.at(ep, ver, 0, inst)
+		g := acc.at(ep, ver, day, inst)
 		g.add(&a)
 		if f.Hist {
 			if err := decodeHist(hist, g.hist); err != nil {
@@ -424,7 +427,7 @@ func (s *Store) label(ru *store.Rollup, f store.SumFilter, k sumKey, eps, vers, 
 	if f.By&store.ByVersion != 0 {
 		ru.Version = vers[k.ver]
 	}
-	if f.By&store.ByHour != 0 {
+	if f.By&(store.ByHour|store.ByDay) != 0 {
 		ru.Hour = micros(k.hour)
 	}
 	if f.By&store.ByInstance != 0 {

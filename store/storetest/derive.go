@@ -68,7 +68,7 @@ func derivedCases() []struct {
 			f    store.SumFilter
 		}{name, f})
 	}
-	for _, by := range []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion} {
+	for _, by := range []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion, store.ByDay, store.ByEndpoint | store.ByDay | store.ByInstance} {
 		b := fmt.Sprintf(" by %d", by)
 		add("all time"+b, store.SumFilter{Service: "svc", By: by, Hist: true})
 		add("UTC days"+b, store.SumFilter{Service: "svc", Since: day0, Until: day0.Add(48 * time.Hour), By: by, Hist: true})
@@ -129,6 +129,7 @@ func testSumRollupsDerived(t *testing.T, s store.Store) {
 		checkSums(t, s, reqs, fmt.Sprintf("all time from totals by %d", by), store.SumFilter{Service: "svc", By: by, Hist: true})
 		checkSums(t, s, reqs, fmt.Sprintf("days from daily by %d", by), store.SumFilter{Service: "svc", Since: day0.Add(24 * time.Hour), Until: day0.Add(72 * time.Hour), By: by, Hist: true})
 	}
+	checkSums(t, s, reqs, "each day from daily", store.SumFilter{Service: "svc", By: store.ByDay | store.ByEndpoint, Hist: true})
 	// Daily rollups go with their own retention; totals stay.
 	for {
 		n, err := s.PruneDaily(ctx, now, 2)
@@ -267,7 +268,7 @@ func testRollupsMatchRawRows(t *testing.T, s store.Store) {
 	for i := range reqs {
 		reqs[i].Duration = reqs[i].Duration.Truncate(time.Microsecond)
 	}
-	dims := []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion, store.ByHour, store.ByEndpoint | store.ByInstance}
+	dims := []store.Dims{0, store.ByEndpoint, store.ByVersion, store.ByEndpoint | store.ByVersion, store.ByHour, store.ByEndpoint | store.ByInstance, store.ByDay}
 	for i := range 40 {
 		f := store.SumFilter{Service: "svc", By: dims[rng.IntN(len(dims))], Hist: true}
 		if rng.IntN(4) > 0 {
@@ -320,7 +321,8 @@ func rawDurations(reqs []store.Request, f store.SumFilter, w store.Rollup) []tim
 			continue
 		}
 		if (f.By&store.ByEndpoint != 0 && r.Endpoint != w.Endpoint) || (f.By&store.ByVersion != 0 && r.Version != w.Version) ||
-			(f.By&store.ByHour != 0 && !h.Equal(w.Hour)) || (f.By&store.ByInstance != 0 && r.Instance != w.Instance) {
+			(f.By&store.ByHour != 0 && !h.Equal(w.Hour)) || (f.By&store.ByInstance != 0 && r.Instance != w.Instance) ||
+			(f.By&store.ByDay != 0 && f.By&store.ByHour == 0 && !h.Truncate(24*time.Hour).Equal(w.Hour)) {
 			continue
 		}
 		out = append(out, r.Duration)

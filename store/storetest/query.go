@@ -55,7 +55,11 @@ func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 			r.Version = ""
 		}
 		if f.By&store.ByHour == 0 {
-			r.Start = time.Time{}
+			if f.By&store.ByDay != 0 {
+				r.Start = r.Start.UTC().Truncate(24 * time.Hour)
+			} else {
+				r.Start = time.Time{}
+			}
 		}
 		if f.By&store.ByInstance == 0 {
 			r.Instance = ""
@@ -72,7 +76,7 @@ func wantSums(reqs []store.Request, f store.SumFilter) []store.Rollup {
 	out := store.Aggregate(sel)
 	for i := range out {
 		out[i].Last5xx = last5xx[[4]string{out[i].Endpoint, out[i].Version, out[i].Hour.String(), out[i].Instance}]
-		if f.By&store.ByHour == 0 {
+		if f.By&(store.ByHour|store.ByDay) == 0 {
 			out[i].Hour = time.Time{}
 		}
 		if !f.Hist {
