@@ -62,17 +62,30 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 	return false
 }
 
-// HostOf strips a port and IPv6 brackets: "1.2.3.4:80" → "1.2.3.4",
-// "[::1]:80" → "::1", "::1" → "::1".
+// HostOf strips a port, IPv6 brackets and an IPv6 zone: "1.2.3.4:80" →
+// "1.2.3.4", "[::1]:80" → "::1", "::1" → "::1", "[fe80::1%eth0]:80" and
+// "fe80::1%eth0" → "fe80::1". A zone names an interface of the host that
+// wrote the address, means nothing to the dashboard, and is free text a
+// client can vary without end (in X-Forwarded-For), so it is never kept.
 func HostOf(s string) string {
 	if strings.HasPrefix(s, "[") {
 		if i := strings.IndexByte(s, ']'); i > 0 {
-			return s[1:i]
+			return withoutZone(s[1:i])
 		}
 		return s
 	}
 	if i := strings.LastIndexByte(s, ':'); i >= 0 && strings.IndexByte(s, ':') == i {
 		return s[:i] // exactly one colon: IPv4 with a port
+	}
+	return withoutZone(s)
+}
+
+// withoutZone cuts the zone from an IPv6 address: "fe80::1%eth0" →
+// "fe80::1". Text without a colon before the "%" is no IPv6 address and is
+// returned as it is.
+func withoutZone(s string) string {
+	if i := strings.IndexByte(s, '%'); i >= 0 && strings.IndexByte(s[:i], ':') >= 0 {
+		return s[:i]
 	}
 	return s
 }

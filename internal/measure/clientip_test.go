@@ -29,6 +29,14 @@ func TestClientIP(t *testing.T) {
 		{"malformed hop stops", "10.1.2.3:1", []string{"evil, 10.0.0.9"}, "", trusted, "10.1.2.3"},
 		{"bad real ip ignored", "10.1.2.3:1", nil, "not-an-ip", trusted, "10.1.2.3"},
 		{"xff with port", "10.1.2.3:1", []string{"203.0.113.9:1234"}, "", trusted, "203.0.113.9"},
+		{"xff zone stripped", "10.1.2.3:1", []string{"fe80::1%<script>alert(1)</script>"}, "", trusted, "fe80::1"},
+		{"xff zone of many hops stripped", "10.1.2.3:1", []string{"fe80::9%a, fe80::1%eth0, 10.0.0.2"}, "", trusted, "fe80::1"},
+		{"xff zone with brackets and port", "10.1.2.3:1", []string{"[fe80::1%25en0]:443"}, "", trusted, "fe80::1"},
+		{"trusted proxy with a zone", "[::1%lo]:80", []string{"203.0.113.9"}, "", trusted, "203.0.113.9"},
+		{"real ip zone stripped", "10.1.2.3:1", nil, "fe80::2%anything", trusted, "fe80::2"},
+		{"remote zone stripped", "[fe80::3%eth0]:80", nil, "", nil, "fe80::3"},
+		{"remote zone stripped from untrusted peer", "[fe80::3%eth0]:80", []string{"1.1.1.1"}, "", trusted, "fe80::3"},
+		{"ipv4 with a zone is malformed", "10.1.2.3:1", []string{"192.0.2.1%x"}, "", trusted, "10.1.2.3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -48,9 +56,11 @@ func TestClientIP(t *testing.T) {
 
 func TestClientIPDoesNotAllocate(t *testing.T) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
-	r := &http.Request{RemoteAddr: "10.1.2.3:1", Header: http.Header{"X-Forwarded-For": {"6.6.6.6, 203.0.113.9"}}}
-	if n := testing.AllocsPerRun(100, func() { ClientIP(r, trusted) }); n != 0 {
-		t.Errorf("ClientIP allocates %.1f times", n)
+	for _, xff := range []string{"6.6.6.6, 203.0.113.9", "fe80::1%eth0"} {
+		r := &http.Request{RemoteAddr: "10.1.2.3:1", Header: http.Header{"X-Forwarded-For": {xff}}}
+		if n := testing.AllocsPerRun(100, func() { ClientIP(r, trusted) }); n != 0 {
+			t.Errorf("ClientIP of %q allocates %.1f times", xff, n)
+		}
 	}
 }
 
@@ -58,10 +68,17 @@ func FuzzClientIP(f *testing.F) {
 	f.Add("10.1.2.3:1", "1.2.3.4, 10.0.0.1", "5.6.7.8")
 	f.Add("[::1]:80", "[2001:db8::1]:5", "")
 	f.Add("garbage", ",,,", "::")
+	f.Add("10.1.2.3:1", "fe80::1%<any text>", "")
+	f.Add("[fe80::1%eth0]:80", "", "fe80::2%x")
+	f.Add("10.1.2.3:1", "", "fe80::2%x")
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	f.Fuzz(func(t *testing.T, remote, xff, real string) {
 		r := &http.Request{RemoteAddr: remote, Header: http.Header{"X-Forwarded-For": {xff}, "X-Real-Ip": {real}}}
 		got := ClientIP(r, trusted)
+		// No address keeps a zone: it is free text a client could vary.
+		if a, err := netip.ParseAddr(got); err == nil && a.Zone() != "" {
+			t.Fatalf("ClientIP = %q keeps its zone", got)
+		}
 		// The answer is the peer itself unless the peer is a trusted
 		// proxy; then it is a parseable address.
 		if got != HostOf(remote) {
