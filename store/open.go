@@ -150,25 +150,79 @@ func knownSchemes() string {
 }
 
 // Redact replaces the password of a database URL with "xxxxx" so that the
-// URL can be logged or shown. It works on text, not on a parsed URL, so that
-// URLs url.Parse rejects (a MySQL "tcp(host:3306)" address) are masked too.
+// URL can be logged or shown. It works on text, not on a parsed URL, so
+// that what url.Parse rejects is masked too: a MySQL "tcp(host:3306)"
+// address, a DSN without a scheme ("user:secret@tcp(host)/db"), a
+// password holding "/", "?" or "@". When in doubt it masks more: the
+// password runs from the first ":" of the user part (after "://", if any)
+// to the last "@" of the whole text. Parameters that carry a password
+// ("password=secret", in a query or in "key=value" form) are masked too.
 func Redact(dsn string) string {
-	i := strings.Index(dsn, "://")
-	if i < 0 {
-		return dsn
+	out := dsn
+	from := 0
+	if i := strings.Index(out, "://"); i > 0 && isScheme(out[:i]) {
+		from = i + 3
 	}
-	rest := dsn[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
+	if at := strings.LastIndexByte(out, '@'); at > from {
+		if colon := strings.IndexByte(out[from:at], ':'); colon >= 0 {
+			out = out[:from+colon+1] + redacted + out[at:]
+		}
 	}
-	at := strings.LastIndex(rest[:end], "@")
-	if at < 0 {
-		return dsn
+	return redactParams(out)
+}
+
+const redacted = "xxxxx"
+
+// isScheme reports whether s can be a URL scheme (RFC 3986: a letter,
+// then letters, digits, "+", "-" or ".").
+func isScheme(s string) bool {
+	for i, c := range []byte(s) {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
 	}
-	colon := strings.Index(rest[:at], ":")
-	if colon < 0 {
-		return dsn
+	return s != ""
+}
+
+// redactParams masks the value of every "password=" parameter: up to the
+// next "&" or space, or to the closing quote of a quoted value.
+func redactParams(s string) string {
+	const key = "password="
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(key) <= len(s); {
+		if !strings.EqualFold(s[i:i+len(key)], key) {
+			i++
+			continue
+		}
+		start := i + len(key)
+		if i > 0 && !strings.ContainsRune("?&; \t\n", rune(s[i-1])) {
+			i = start // "mypassword=": another name
+			continue
+		}
+		end := start
+		if end < len(s) && s[end] == '\'' {
+			if q := strings.IndexByte(s[end+1:], '\''); q >= 0 {
+				end += q + 2
+			} else {
+				end = len(s)
+			}
+		} else if e := strings.IndexAny(s[start:], "& \t\n"); e >= 0 {
+			end = start + e
+		} else {
+			end = len(s)
+		}
+		if end > start {
+			b.WriteString(s[last:start])
+			b.WriteString(redacted)
+			last = end
+		}
+		i = max(end, start)
 	}
-	return dsn[:i+3] + rest[:colon+1] + "xxxxx" + rest[at:]
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

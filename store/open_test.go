@@ -77,3 +77,56 @@ func FuzzClip(f *testing.F) {
 		}
 	})
 }
+
+func TestRedact(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"url", "postgres://u:secret@db:5432/x?sslmode=disable", "postgres://u:xxxxx@db:5432/x?sslmode=disable"},
+		{"mysql address", "mysql://root:secret@tcp(127.0.0.1:3306)/test", "mysql://root:xxxxx@tcp(127.0.0.1:3306)/test"},
+		{"no password", "postgres://u@db/x", "postgres://u@db/x"},
+		{"no user", "postgres://db:5432/x", "postgres://db:5432/x"},
+		{"sqlite", "sqlite:///var/lib/app/dashboard.db", "sqlite:///var/lib/app/dashboard.db"},
+		{"no scheme", "user:secret@tcp(host)/db", "user:xxxxx@tcp(host)/db"},
+		{"no scheme, no address", "user:secret@/db", "user:xxxxx@/db"},
+		{"opaque", "mysql:user:secret@host/db", "mysql:xxxxx@host/db"},
+		{"password with a slash", "mysql://u:se/cret@h/db", "mysql://u:xxxxx@h/db"},
+		{"password with a question mark", "mysql://u:se?cret@h/db", "mysql://u:xxxxx@h/db"},
+		{"password with an at sign", "mysql://u:se@cret@h/db", "mysql://u:xxxxx@h/db"},
+		{"password with a colon", "mysql://u:se:cret@h/db", "mysql://u:xxxxx@h/db"},
+		{"url in a parameter", "u:secret@tcp(h)/db?x=http://y", "u:xxxxx@tcp(h)/db?x=http://y"},
+		{"at sign in a parameter masks more", "mysql://u:secret@h/db?socket=/a@b", "mysql://u:xxxxx@b"},
+		{"password parameter", "postgres://db/x?user=u&password=secret&sslmode=disable", "postgres://db/x?user=u&password=xxxxx&sslmode=disable"},
+		{"password parameter in capitals", "postgres://db/x?PASSWORD=secret", "postgres://db/x?PASSWORD=xxxxx"},
+		{"key=value", "host=db user=u password=secret dbname=x", "host=db user=u password=xxxxx dbname=x"},
+		{"quoted key=value", "host=db password='sec ret' dbname=x", "host=db password=xxxxx dbname=x"},
+		{"other parameter name", "postgres://db/x?oldpassword=keep", "postgres://db/x?oldpassword=keep"},
+		{"empty", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := store.Redact(c.in)
+			if got != c.want {
+				t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+			}
+			if strings.Contains(got, "secret") || strings.Contains(got, "cret") {
+				t.Errorf("Redact(%q) = %q shows the password", c.in, got)
+			}
+		})
+	}
+}
+
+// FuzzRedact: whatever surrounds a password written as ":password@", the
+// password never survives Redact, nor one given as "password=".
+func FuzzRedact(f *testing.F) {
+	for _, s := range [][2]string{{"mysql://u", "tcp(h)/db"}, {"u", "/db"}, {"", ""}, {"postgres://a@b", "x?y=z://"},
+		{"x://", "@"}, {"mysql:u", "h"}} {
+		f.Add(s[0], s[1])
+	}
+	const secret = "zz-secret-zz"
+	f.Fuzz(func(t *testing.T, before, after string) {
+		for _, dsn := range []string{before + ":" + secret + "@" + after, before + "?password=" + secret, before + " password=" + secret + " " + after} {
+			if got := store.Redact(dsn); strings.Contains(got, secret) {
+				t.Fatalf("Redact(%q) = %q shows the password", dsn, got)
+			}
+		}
+	})
+}
