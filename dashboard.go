@@ -48,6 +48,7 @@ type Dashboard struct {
 	ownStore bool
 	rec      *recorder.Recorder
 	eps      *registry
+	methods  measure.Methods // the methods recorded by name; others are measure.OtherMethod
 	pruner   *retention.Pruner
 	mon      *outlier.Monitor // outliers, profiler (levels 2, 3) and panics
 
@@ -418,7 +419,7 @@ func (d *Dashboard) add(e *endpoint, r *http.Request, status int, start, dur tim
 		ip = measure.ClientIP(r, d.trusted)
 	}
 	d.rec.Add(recorder.Sample{
-		Endpoint: e.name, Method: r.Method, Status: status, Mono: start,
+		Endpoint: e.name, Method: d.methods.Name(r.Method, e.name), Status: status, Mono: start,
 		Duration: dur, Group: group, IP: ip, NoRaw: d.raw.skip(lvl, status, h.Valid()),
 	})
 }

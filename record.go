@@ -20,7 +20,9 @@ type Sample struct {
 	// Unmatched). Never the raw path: one name per route keeps the
 	// number of endpoints bounded.
 	Endpoint string
-	Method   string
+	// Method is the request's method. Methods that are neither standard
+	// nor declared (see DeclareEndpoint) are recorded as "_OTHER".
+	Method string
 	// Status is the response status; 0 is recorded as 200.
 	Status   int
 	Start    time.Time
@@ -47,7 +49,7 @@ func (d *Dashboard) Record(s Sample) bool {
 		s.Start = time.Now().Add(-s.Duration)
 	}
 	return d.rec.Add(recorder.Sample{
-		Endpoint: e.name, Method: s.Method, Status: s.Status, Start: s.Start.UnixMicro(),
+		Endpoint: e.name, Method: d.methods.Name(s.Method, e.name), Status: s.Status, Start: s.Start.UnixMicro(),
 		Duration: s.Duration, Group: s.Group, IP: s.IP, NoRaw: d.raw.skip(e.level.Load(), s.Status, false),
 	})
 }
@@ -55,11 +57,16 @@ func (d *Dashboard) Record(s Sample) bool {
 // DeclareEndpoint makes an endpoint known before its first request, so
 // that it is listed (with its methods) and its level can be set. Router
 // adapters declare every route at start (see "Writing a router adapter"
-// in the package documentation).
+// in the package documentation). Requests are recorded under
+// their method when it is a standard one (GET, POST, …), one declared
+// here, or the method of a ServeMux pattern ("PROPFIND /dav/"); any
+// other method is recorded as "_OTHER", so that clients cannot add names
+// without end.
 func (d *Dashboard) DeclareEndpoint(name string, methods ...string) {
 	if name == "" {
 		return
 	}
+	d.methods.Declare(methods...)
 	e := d.eps.lookup(name)
 	if e == nil {
 		d.eps.add(name, d.cfg.MonitorLevel, methods)

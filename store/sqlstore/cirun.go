@@ -72,7 +72,7 @@ func (s *Store) SaveCIRun(ctx context.Context, r *store.CIRun) (bool, error) {
 	}
 	s.mu.Lock()
 	for k, v := range w.names {
-		s.ids[k] = v
+		s.remember(k, v)
 	}
 	s.mu.Unlock()
 	return true, nil

@@ -21,10 +21,14 @@ type Store struct {
 	r *sql.DB // reads; may be the same pool as w
 
 	// ids caches the ids of rows that are never deleted (endpoints,
-	// versions, instances), keyed by table, service and name. Entries are
-	// added only after the transaction that created them commits.
-	mu  sync.Mutex
-	ids map[idKey]int64
+	// versions, instances, methods, CI test names), keyed by table,
+	// service and name. Entries are added only after the transaction that
+	// created them commits. Some names come from clients (CI uploads, a
+	// Record caller's methods), so the cache holds at most maxIDs entries
+	// (see remember); a miss costs one query.
+	mu     sync.Mutex
+	ids    map[idKey]int64
+	maxIDs int
 	// seen holds the last-seen time this store last wrote per instance
 	// id, so that a busy writer moves it forward about once a second
 	// rather than in every batch.
@@ -45,6 +49,25 @@ type Store struct {
 }
 
 type idKey struct{ table, service, name string }
+
+// defaultMaxIDs bounds the ids cache: far more than the names a service
+// has (endpoints are bounded at 10,000 per dashboard), small enough that
+// the cache stays under a few megabytes whatever clients send.
+const defaultMaxIDs = 50000
+
+// remember caches a committed id; s.mu is held. When the cache is full it
+// forgets one entry first: the map's iteration starts at a random entry,
+// so the one forgotten is random, and the entries used often come back on
+// their next miss.
+func (s *Store) remember(k idKey, id int64) {
+	if _, ok := s.ids[k]; !ok && len(s.ids) >= s.maxIDs {
+		for old := range s.ids {
+			delete(s.ids, old)
+			break
+		}
+	}
+	s.ids[k] = id
+}
 
 // Options tune a store. The zero value is what programs use; tests build
 // databases as older versions left them with UpTo and Migrations.
@@ -88,7 +111,7 @@ func newStore(d *Dialect, w, r *sql.DB, o Options) *Store {
 	if o.Name == "" {
 		o.Name = d.Name
 	}
-	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, seen: map[int64]int64{}, groups: map[groupKey]*groupState{}, cancel: func() {}}
+	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, maxIDs: defaultMaxIDs, seen: map[int64]int64{}, groups: map[groupKey]*groupState{}, cancel: func() {}}
 }
 
 // Close stops a background connection, waits for it, and closes the

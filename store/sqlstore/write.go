@@ -102,10 +102,10 @@ func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
 	s.groupsDone(w.touched, true)
 	s.mu.Lock()
 	for k, v := range w.pending {
-		s.ids[k] = v
+		s.remember(k, v)
 	}
 	for _, m := range w.methods {
-		s.ids[idKey{"gmd_endpoint_methods", strconv.FormatInt(m.endpoint, 10), m.method}] = 1
+		s.remember(idKey{"gmd_endpoint_methods", strconv.FormatInt(m.endpoint, 10), m.method}, 1)
 	}
 	for id, us := range w.seen {
 		s.seen[id] = us
