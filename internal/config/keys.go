@@ -70,7 +70,7 @@ func keyTable() []keyDef {
 	return []keyDef{
 		{
 			Key: Key{Name: "DATABASE", Default: "sqlite:///dashboard.db", FlaskSection: "database",
-				Description: "Where measurements are stored: sqlite:///path/file.db, postgres://user:password@host/db or mysql://user:password@host/db. A password in the URL is masked wherever the URL is shown."},
+				Description: "Where measurements are stored: sqlite:///file.db (three slashes: relative to the working directory), sqlite:////var/lib/app/file.db (four: absolute), postgres://user:password@host/db or mysql://user:password@host/db. A password in the URL is masked wherever the URL is shown."},
 			field: "Database",
 			set:   func(c *Config, v string) (err error) { c.Database, err = parseDatabase(v); return err },
 			show:  redactDatabase,
@@ -264,7 +264,7 @@ func keyTable() []keyDef {
 		},
 		{
 			Key: Key{Name: "OUTLIER_REDACT",
-				Description: "Headers and form or query values whose values an outlier never stores, besides Authorization, Cookie, Set-Cookie and names that look like passwords, tokens, keys or sessions: names, or regular expressions between slashes (/^x-internal-/), separated by commas or spaces."},
+				Description: "Headers and form or query values whose values an outlier never stores, besides the names whose words say secret (passwords, tokens, API keys, cards, sessions, cookies, authorization; see Outliers): names, or regular expressions between slashes (/^x-internal-/), separated by commas or spaces."},
 			field: "OutlierRedact",
 			set:   func(c *Config, v string) (err error) { c.OutlierRedact, err = parseRedact(v); return err },
 		},
