@@ -2,10 +2,13 @@
 // driver (modernc.org/sqlite, no cgo), in WAL mode so that the dashboard's
 // pages read while the recorder writes.
 //
-// URLs follow the SQLAlchemy convention the seed project used:
-// sqlite:///dashboard.db is relative to the working directory,
-// sqlite:////var/lib/app/dashboard.db is absolute, and sqlite:///:memory:
-// is a private in-memory database (for tests).
+// URLs follow the SQLAlchemy convention the seed project used: after
+// "sqlite://" comes "/" and the path, so sqlite:///dashboard.db (three
+// slashes) is relative to the working directory,
+// sqlite:////var/lib/app/dashboard.db (four) is absolute, and
+// sqlite:///:memory: is a private in-memory database (for tests). A
+// dashboard logs the file's absolute path when it starts, and warns when a
+// relative path looks as if an absolute one was meant.
 package sqlite
 
 import (
@@ -13,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,7 +29,71 @@ import (
 )
 
 func init() {
-	store.Register(func(ctx context.Context, dsn string) (store.Store, error) { return Open(ctx, dsn) }, "sqlite")
+	store.RegisterDriver(store.Driver{
+		Open:  func(ctx context.Context, dsn string) (store.Store, error) { return Open(ctx, dsn) },
+		Start: start,
+	}, "sqlite")
+}
+
+// start opens the file as Open does and logs where it is: a relative
+// path silently opens a new, empty database when the service starts in
+// another directory, so the log says which file it is.
+func start(dsn string, o store.StartOptions) (store.Store, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	path, err := Path(dsn)
+	if err != nil {
+		return nil, err
+	}
+	file, hint := Where(path)
+	if hint != "" {
+		log.Warn("dashboard: " + hint)
+	}
+	ctx := context.Background()
+	s, err := openFile(ctx, path, sqlstore.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("dashboard: SQLite database", "file", file)
+	if o.OnReady != nil {
+		if err := o.OnReady(ctx, s); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Where returns the absolute path of the file Path returned (":memory:"
+// as it is) and, when a relative path looks as if an absolute one was
+// meant, what to write instead: "sqlite:///var/lib/app/d.db" names
+// var/lib/app/d.db under the working directory, which is rarely what was
+// meant when /var exists and ./var does not.
+func Where(path string) (file, hint string) {
+	if path == ":memory:" {
+		return path, ""
+	}
+	file, err := filepath.Abs(path)
+	if err != nil {
+		file = path
+	}
+	if filepath.IsAbs(path) {
+		return file, ""
+	}
+	first, _, _ := strings.Cut(filepath.ToSlash(filepath.Clean(path)), "/")
+	if first == "" || first == "." || first == ".." || first == filepath.Base(path) {
+		return file, ""
+	}
+	if _, err := os.Stat(first); err == nil {
+		return file, "" // the directory is there: a relative path on purpose
+	}
+	if fi, err := os.Stat(string(filepath.Separator) + first); err == nil && fi.IsDir() {
+		hint = fmt.Sprintf("DATABASE sqlite:///%s is relative to the working directory: the file is %s. "+
+			"For /%s write sqlite:////%s (four slashes).", filepath.ToSlash(path), file, filepath.ToSlash(path), filepath.ToSlash(path))
+	}
+	return file, hint
 }
 
 // Dialect is SQLite's SQL dialect.
