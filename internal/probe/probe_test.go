@@ -616,9 +616,7 @@ func TestGrowthIsBounded(t *testing.T) {
 	}
 	t.Run("made-up methods are one name", func(t *testing.T) {
 		if len(odd) > 0 {
-			// Issue 16 item 1 is being fixed in the recorder and the
-			// store; until that lands this case is known to fail.
-			t.Skipf("KNOWN, issue 16 item 1: %d made-up methods stored by name (want them as _OTHER), such as %q", len(odd), odd[:min(3, len(odd))])
+			t.Errorf("%d made-up methods stored by name (want them as _OTHER), such as %q", len(odd), odd[:min(3, len(odd))])
 		}
 	})
 	if grew := int64(after) - int64(before); grew > 24<<20 {
