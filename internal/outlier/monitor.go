@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/internal/profiler"
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -19,15 +20,15 @@ import (
 type Options struct {
 	Service, Instance, Version string
 	Clock                      *measure.Clock // the clock requests are timed with
-	Constant                   float64        // threshold = average × Constant; default 2.5
+	Constant                   float64        // threshold = average × Constant; default OUTLIER_DETECTION_CONSTANT's
 	MinRequests                int64          // warm-up: requests seen before any is an outlier
 	MinDuration                time.Duration  // floor of the threshold
 	CapturesPerMinute          int            // rate limit; 0 captures none
 	Redact                     []string       // extra secret names and /patterns/
-	SamplingPeriod             time.Duration  // profiler period; default 10ms
+	SamplingPeriod             time.Duration  // profiler period; default SAMPLING_PERIOD's
 	Slots                      int            // watched requests in flight; default 1024
 	ScanInterval               time.Duration  // default 5ms
-	ProfileFlush               time.Duration  // profiles are handed to the writer this often; default 1m
+	ProfileFlush               time.Duration  // profiles are handed to the writer this often; default PROFILE_INTERVAL's
 	// Ignore lists function name prefixes of the caller's own frames,
 	// left out of panic signatures.
 	Ignore []string
@@ -96,11 +97,12 @@ type Monitor struct {
 // already learns levels (LevelChanged) and serves requests (Arm, Done,
 // Panic), so that it can be made before the store its rows go to.
 func New(o Options) (*Monitor, error) {
+	def := config.Defaults() // the settings' defaults, from the key table
 	if o.Constant <= 1 {
-		o.Constant = 2.5
+		o.Constant = def.OutlierConstant
 	}
 	if o.SamplingPeriod <= 0 {
-		o.SamplingPeriod = 10 * time.Millisecond
+		o.SamplingPeriod = def.SamplingPeriod
 	}
 	if o.Slots <= 0 {
 		o.Slots = 1024
@@ -109,7 +111,7 @@ func New(o Options) (*Monitor, error) {
 		o.ScanInterval = 5 * time.Millisecond
 	}
 	if o.ProfileFlush <= 0 {
-		o.ProfileFlush = time.Minute
+		o.ProfileFlush = def.ProfileInterval
 	}
 	if o.Clock == nil {
 		o.Clock = measure.NewClock()

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-monitoring-dashboard/dashboard/internal/config"
 	"github.com/go-monitoring-dashboard/dashboard/internal/loop"
 	"github.com/go-monitoring-dashboard/dashboard/internal/measure"
 	"github.com/go-monitoring-dashboard/dashboard/store"
@@ -41,14 +42,16 @@ type Sample struct {
 	NoRaw    bool // rollups only, no raw row (RAW_SAMPLE_RATE)
 }
 
-// Options configure a Recorder. Zero values take the defaults noted.
+// Options configure a Recorder. Zero values take the defaults noted; those
+// of settings (QUEUE_SIZE, BATCH_SIZE, FLUSH_INTERVAL, BACKLOG_LIMIT) come
+// from the key table, through config.Defaults.
 type Options struct {
 	Service, Instance, Version string
 	Clock                      *measure.Clock // turns Sample.Mono into wall time
-	QueueSize                  int            // default 16384, rounded up to a power of two
-	BatchSize                  int            // default 1000
-	FlushInterval              time.Duration  // default 1s
-	BacklogLimit               int            // rows kept while the store fails; default 100000, 0 with NoBacklog
+	QueueSize                  int            // default QUEUE_SIZE's, rounded up to a power of two
+	BatchSize                  int            // default BATCH_SIZE's
+	FlushInterval              time.Duration  // default FLUSH_INTERVAL's
+	BacklogLimit               int            // rows kept while the store fails; default BACKLOG_LIMIT's, 0 with NoBacklog
 	NoBacklog                  bool
 	// BacklogBytes bounds the memory the backlog holds, by an estimate of
 	// each row's size (one outlier can weigh megabytes). Default 64 MiB.
@@ -150,17 +153,18 @@ func (r *Recorder) publish() {
 
 // New starts a recorder writing to s. Close stops it.
 func New(s store.Store, o Options) *Recorder {
+	def := config.Defaults()
 	if o.QueueSize <= 0 {
-		o.QueueSize = 16384
+		o.QueueSize = def.QueueSize
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 1000
+		o.BatchSize = def.BatchSize
 	}
 	if o.FlushInterval <= 0 {
-		o.FlushInterval = time.Second
+		o.FlushInterval = def.FlushInterval
 	}
 	if o.BacklogLimit <= 0 && !o.NoBacklog {
-		o.BacklogLimit = 100000
+		o.BacklogLimit = def.BacklogLimit
 	}
 	if o.BacklogBytes <= 0 {
 		o.BacklogBytes = 64 << 20
