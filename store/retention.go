@@ -11,7 +11,9 @@ import (
 type Retention interface {
 	// PruneRequests deletes at most limit raw request rows that started
 	// before cutoff, oldest first, and returns how many it deleted; once
-	// none is left, the outliers that started before cutoff.
+	// none is left, the outliers that started before cutoff. A store
+	// that partitions raw rows by day (PostgreSQL) first drops the
+	// partitions of days that ended by cutoff, one whole day per call.
 	PruneRequests(ctx context.Context, cutoff time.Time, limit int) (int64, error)
 	// PruneRollups deletes at most limit hourly rollups, and at most limit
 	// of their histogram rows, of hours that ended by cutoff (the hour

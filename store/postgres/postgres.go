@@ -7,6 +7,12 @@
 // every pgx connection parameter works, such as sslmode=require, and
 // search_path=name puts the dashboard's tables in a schema of their own).
 //
+// Raw request rows are partitioned by UTC day of their start (one
+// partition per day, made ahead by the writer, and a default one), so that
+// a window's queries read only its days and retention drops whole days;
+// the primary key of gmd_requests is (id, start_us), id unique by its
+// sequence.
+//
 // Several services and several instances of each may share one database.
 // Migrations take an advisory lock, so that instances starting at once
 // migrate once. A service whose database is down at start runs on and
@@ -16,8 +22,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,7 +61,23 @@ func Dialect() *sqlstore.Dialect {
 		Lock:           lock,
 		WriteIsolation: sql.LevelReadCommitted,
 		Retryable:      retryable,
+		Migrations:     ownMigrations(),
+		Partitioned:    true,
 	}
+}
+
+// migrations holds PostgreSQL's own versions of some shared migrations:
+// 0009 partitions gmd_requests by day.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+func ownMigrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded: cannot happen
+	}
+	return sub
 }
 
 // lockKey names the migration lock of the database and schema the

@@ -11,6 +11,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -57,6 +58,14 @@ type Dialect struct {
 	// DDLCommits for the one statement whose completion may have been
 	// committed without being recorded.
 	AlreadyDone func(err error) bool
+	// Migrations holds the dialect's own versions of some migrations
+	// (NNNN_name.sql, the number and name of a shared one, which they
+	// replace); nil for none.
+	Migrations fs.FS
+	// Partitioned says gmd_requests is partitioned by day of start_us
+	// (PostgreSQL, partitions.go): the writer creates each day's partition
+	// before it writes rows of that day, and retention drops whole days.
+	Partitioned bool
 	// DeleteLimit selects "DELETE ... ORDER BY ... LIMIT n" (MySQL, which
 	// refuses LIMIT in a subquery of the table being deleted from) instead
 	// of "DELETE ... WHERE key IN (SELECT key ... LIMIT n)".

@@ -63,19 +63,43 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 	return out, nil
 }
 
+// override replaces the shared migrations by the dialect's own of the
+// same number (a shared one that does nothing, a comment only, keeps the
+// numbers the same for every database).
+func (d *Dialect) override(migs []Migration) ([]Migration, error) {
+	own, err := LoadMigrations(d.Migrations)
+	if err != nil {
+		return nil, fmt.Errorf("%s's own migrations: %w", d.Name, err)
+	}
+	out := append([]Migration(nil), migs...)
+	for _, m := range own {
+		i := sort.Search(len(out), func(i int) bool { return out[i].Version >= m.Version })
+		if i == len(out) || out[i].Version != m.Version || out[i].Name != m.Name {
+			return nil, fmt.Errorf("%s's own migration %04d_%s replaces no shared migration of that number and name", d.Name, m.Version, m.Name)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
 // splitStatements splits a migration file at lines that end with ";",
-// dropping "--" comment lines.
+// dropping "--" comment lines. Lines between two lines holding "$$" (a
+// PostgreSQL function body) stay in one statement.
 func splitStatements(body string) []string {
 	var out []string
 	var cur strings.Builder
+	quoted := false
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "--") {
+		if t == "" || (!quoted && strings.HasPrefix(t, "--")) {
 			continue
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
-		if strings.HasSuffix(t, ";") {
+		if strings.Count(line, "$$")%2 == 1 {
+			quoted = !quoted
+		}
+		if !quoted && strings.HasSuffix(t, ";") {
 			s := strings.TrimSpace(cur.String())
 			out = append(out, strings.TrimSuffix(s, ";"))
 			cur.Reset()
@@ -100,6 +124,11 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	migs, err := LoadMigrations(fsys)
 	if err != nil {
 		return err
+	}
+	if s.o.Migrations == nil && s.d.Migrations != nil {
+		if migs, err = s.d.override(migs); err != nil {
+			return err
+		}
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {

@@ -14,6 +14,12 @@ import (
 // Once no such request is left, it deletes the outliers (captured
 // requests) older than cutoff the same way.
 func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
+	if s.d.Partitioned {
+		// Whole days first: dropping a partition costs no row deletes.
+		if n, err := s.dropOldPartitions(ctx, cutoff.UnixMicro()); err != nil || n > 0 {
+			return n, err
+		}
+	}
 	n, err := s.prune(ctx, "gmd_requests", "start_us", "id", cutoff.UnixMicro(), limit)
 	if err != nil || n > 0 {
 		return n, err
@@ -103,8 +109,16 @@ func (s *Store) pruneTx(ctx context.Context, table, col, key string, limit int, 
 	} else {
 		// Row values, so that tables keyed by several columns (and
 		// SQLite's WITHOUT ROWID tables) are deleted by their key.
-		q = fmt.Sprintf("DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s WHERE %s < ? ORDER BY %s LIMIT %d)",
-			table, key, key, table, col, col, limit)
+		// The bound outside too: on a partitioned table it keeps the
+		// delete to the partitions before it.
+		q = fmt.Sprintf("DELETE FROM %s WHERE %s < ? AND (%s) IN (SELECT %s FROM %s WHERE %s < ? ORDER BY %s LIMIT %d)",
+			table, col, key, key, table, col, col, limit)
+	}
+	args := func(before int64) []any {
+		if s.d.DeleteLimit {
+			return []any{before}
+		}
+		return []any{before, before}
 	}
 	var n int64
 	err := s.retry(ctx, func() error {
@@ -118,7 +132,7 @@ func (s *Store) pruneTx(ctx context.Context, table, col, key string, limit int, 
 			n = 0
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.d.rebind(q), before)
+		res, err := tx.ExecContext(ctx, s.d.rebind(q), args(before)...)
 		if err != nil {
 			return fmt.Errorf("pruning %s: %w", table, err)
 		}

@@ -39,6 +39,9 @@ type Store struct {
 	gmu         sync.Mutex
 	groups      map[groupKey]*groupState
 	groupNewest int64 // the newest day a batch wrote, Unix µs
+	// parts holds the days whose gmd_requests partition exists (with
+	// Dialect.Partitioned), guarded by mu.
+	parts map[int64]bool
 
 	// A server store opened with Start connects in the background: until
 	// ready, the pools refuse connections (see gate) with notReady.
@@ -111,7 +114,7 @@ func newStore(d *Dialect, w, r *sql.DB, o Options) *Store {
 	if o.Name == "" {
 		o.Name = d.Name
 	}
-	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, maxIDs: defaultMaxIDs, seen: map[int64]int64{}, groups: map[groupKey]*groupState{}, cancel: func() {}}
+	return &Store{d: d, o: o, w: w, r: r, ids: map[idKey]int64{}, maxIDs: defaultMaxIDs, seen: map[int64]int64{}, groups: map[groupKey]*groupState{}, parts: map[int64]bool{}, cancel: func() {}}
 }
 
 // Close stops a background connection, waits for it, and closes the

@@ -85,6 +85,13 @@ func (s *Store) writeOnce(ctx context.Context, b *store.Batch) error {
 	// The group states are the writer's: one batch at a time uses them.
 	s.gmu.Lock()
 	defer s.gmu.Unlock()
+	if s.d.Partitioned && len(b.Requests) > 0 {
+		starts := make([]int64, len(b.Requests))
+		for i := range b.Requests {
+			starts[i] = b.Requests[i].Start.UnixMicro()
+		}
+		s.ensurePartitions(ctx, starts)
+	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err

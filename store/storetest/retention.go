@@ -34,8 +34,15 @@ func testPruneRequests(t *testing.T, s store.Store) {
 			t.Fatalf("still deleting after %v", batches)
 		}
 	}
-	if want := []int64{7, 7, 7, 7, 3}; !equal(batches, want) {
-		t.Errorf("deleted in batches %v, want %v", batches, want)
+	// Batches of at most the limit; a store partitioned by day
+	// (PostgreSQL) drops the first day's 14 rows, which ended before
+	// the cutoff, at once.
+	var total int64
+	for _, n := range batches {
+		total += n
+	}
+	if total != 31 || (!equal(batches, []int64{7, 7, 7, 7, 3}) && !equal(batches, []int64{14, 7, 7, 3})) {
+		t.Errorf("deleted in batches %v, want 7, 7, 7, 7, 3 (or the first day's 14, then 7, 7, 3)", batches)
 	}
 	left := all(t, s, store.RequestFilter{})
 	if len(left) != 19 || !left[0].Start.Equal(base.Add(31*time.Hour)) {

@@ -1,0 +1,3 @@
+-- PostgreSQL partitions gmd_requests by day of start_us (its own version
+-- of this migration, store/postgres/migrations). SQLite and MySQL keep one
+-- table: nothing to do here.
