@@ -110,6 +110,15 @@ ORDER BY c.relname LIMIT 1`).Scan(&name)
 	if err != nil || day.UnixMicro()+dayUs > cutoff {
 		return 0, false, nil // the oldest is not past the cutoff: neither are the others
 	}
+	// Counted first, outside the lock: nothing writes to a day that
+	// ended before the retention cutoff.
+	if err := s.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+name).Scan(&n); err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return 0, true, nil // another pruner dropped it
+		}
+		return 0, false, err
+	}
+	gone := false
 	err = s.retry(ctx, func() error {
 		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
@@ -119,7 +128,14 @@ ORDER BY c.relname LIMIT 1`).Scan(&name)
 		if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = '"+partitionLockTimeout+"'"); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+name).Scan(&n); err != nil {
+		// The parent, then the partition, as readers take them, so
+		// that a reader and a pruner never wait for each other in a
+		// cycle; the wait is bounded by the lock timeout.
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE gmd_requests, "+name+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			if strings.Contains(err.Error(), "does not exist") {
+				gone = true // another pruner dropped it
+				return nil
+			}
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DROP TABLE "+name); err != nil {
@@ -127,6 +143,9 @@ ORDER BY c.relname LIMIT 1`).Scan(&name)
 		}
 		return tx.Commit()
 	})
+	if gone {
+		n = 0
+	}
 	if err != nil {
 		return 0, false, err
 	}
