@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"html"
 	"io/fs"
 	"net/http"
@@ -435,6 +436,76 @@ func TestUsersBeyondTheLimitAreEstimates(t *testing.T) {
 	}
 	if strings.Contains(body, "IPs beyond the first") {
 		t.Error("one address, yet its figures are called estimates")
+	}
+}
+
+// TestAPICallers: api/callers says which figures are exact and which are
+// estimates, within what bound.
+func TestAPICallers(t *testing.T) {
+	f := newFixture(t, nil)
+	var reqs []store.Request
+	for i := 0; i < 8; i++ {
+		for j := 0; j <= i; j++ {
+			r := req("GET /a", f.now.Add(-time.Duration(j+1)*time.Second), time.Millisecond)
+			r.Service, r.Instance, r.Method, r.Status, r.Version = "svc", "i1", "GET", 200, "v1"
+			r.Group, r.IP = "user-"+strconv.Itoa(i), "10.0.0.1"
+			reqs = append(reqs, r)
+		}
+	}
+	if err := f.store.Write(context.Background(), &store.Batch{Service: "svc", Instance: "i1", Requests: reqs, GroupLimit: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.levels["GET /a"] = 1
+	f.mu.Unlock()
+	c := f.login("guest", guestPW)
+	var got struct {
+		From  *string `json:"from"`
+		Users struct {
+			Exact      bool  `json:"exact"`
+			Names      int   `json:"names"`
+			Summarized int64 `json:"summarized_requests"`
+			Bound      int64 `json:"bound"`
+			Slots      int   `json:"slots"`
+			Shown      []struct {
+				Name string `json:"name"`
+				Hits int64  `json:"hits"`
+			} `json:"shown"`
+			Estimates []struct {
+				Name   string `json:"name"`
+				AtMost int64  `json:"hits_at_most"`
+				Over   int64  `json:"overstated_by_at_most"`
+			} `json:"estimates"`
+		} `json:"users"`
+		IPs struct {
+			Exact bool `json:"exact"`
+		} `json:"ips"`
+	}
+	res := c.get("/dashboard/api/callers?endpoint=GET+%2Fa")
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, res.body)
+	}
+	if err := json.Unmarshal([]byte(res.body), &got); err != nil {
+		t.Fatal(err)
+	}
+	u := got.Users
+	if u.Exact || u.Names != 2 || u.Summarized != 33 || u.Slots != 2 || u.Bound*2 > 33 || len(u.Shown) != 2 || !got.IPs.Exact || got.From != nil {
+		t.Errorf("answer %s", res.body)
+	}
+	made := map[string]int64{}
+	for i := 0; i < 8; i++ {
+		made["user-"+strconv.Itoa(i)] = int64(i + 1)
+	}
+	for _, e := range u.Estimates {
+		if f := made[e.Name]; e.AtMost < f || e.AtMost-e.Over > f || e.Over > u.Bound {
+			t.Errorf("%s: at most %d, over by at most %d; made %d", e.Name, e.AtMost, e.Over, f)
+		}
+	}
+	if res := c.get("/dashboard/api/callers"); res.StatusCode != 400 {
+		t.Errorf("without an endpoint: status %d", res.StatusCode)
+	}
+	if res := c.get("/dashboard/api/callers?endpoint=GET+%2Fnope"); res.StatusCode != 404 {
+		t.Errorf("an unknown endpoint: status %d", res.StatusCode)
 	}
 }
 

@@ -81,6 +81,7 @@ func (s *Server) routes() []Route {
 		{get, "/api/endpoints", AnyUser, s.heavy(s.apiEndpoints)},
 		{post, "/api/endpoints/level", AdminOnly, s.apiSetLevel},
 		{get, "/api/versions", AnyUser, s.heavy(s.apiVersions)},
+		{get, "/api/callers", AnyUser, s.heavy(s.apiCallersRoute)},
 		{get, "/api/requests", AdminOnly, s.heavy(s.apiRequests)},
 		{get, "/outliers", AnyUser, s.outliersPage},
 		{get, "/outlier", AnyUser, s.outlierPage},
