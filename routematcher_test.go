@@ -2,8 +2,8 @@ package dashboard
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
+	"testing/synctest"
 
 	"github.com/go-monitoring-dashboard/dashboard/store"
 )
@@ -36,32 +36,35 @@ func TestWrapAsksARouteMatcherWhileWatching(t *testing.T) {
 		{"route matcher at level 1: never asked", store.LevelTiming, true, 0},
 	}
 	for _, c := range cases {
+		// In a synctest bubble, served without a network: the slow
+		// request takes no real time.
 		t.Run(c.name, func(t *testing.T) {
-			s := memStore(t)
-			d := watched(t, http.NotFoundHandler(), s, c.level, map[string]string{
-				"OUTLIER_MIN_REQUESTS": "3", "OUTLIER_MIN_DURATION": "50ms",
+			synctest.Test(t, func(t *testing.T) {
+				s := memStore(t)
+				d := watched(t, http.NotFoundHandler(), s, c.level, map[string]string{
+					"OUTLIER_MIN_REQUESTS": "3", "OUTLIER_MIN_DURATION": "50ms",
+				})
+				m := &matchingMux{ServeMux: outlierMux()}
+				var next http.Handler = m.ServeMux
+				if c.matcher {
+					next = m
+				}
+				h := d.Wrap(next, func(r *http.Request) string { return r.Pattern })
+				for range 5 {
+					serveGet(h, "/books/1?sleep=1ms")
+				}
+				serveGet(h, "/books/2?sleep=300ms")
+				mustClose(t, d)
+				if os := outliersOf(t, s, "GET /books/{id}"); len(os) != c.outliers {
+					t.Errorf("%d outliers, want %d", len(os), c.outliers)
+				}
+				if c.level < store.LevelOutliers && m.asked != 0 {
+					t.Errorf("asked %d times with nothing watched", m.asked)
+				}
+				if c.matcher && c.level >= store.LevelOutliers && m.asked != 6 {
+					t.Errorf("asked %d times for 6 watched requests", m.asked)
+				}
 			})
-			m := &matchingMux{ServeMux: outlierMux()}
-			var next http.Handler = m.ServeMux
-			if c.matcher {
-				next = m
-			}
-			srv := httptest.NewServer(d.Wrap(next, func(r *http.Request) string { return r.Pattern }))
-			defer srv.Close()
-			for range 5 {
-				get(t, srv.URL+"/books/1?sleep=1ms")
-			}
-			get(t, srv.URL+"/books/2?sleep=300ms")
-			mustClose(t, d)
-			if os := outliersOf(t, s, "GET /books/{id}"); len(os) != c.outliers {
-				t.Errorf("%d outliers, want %d", len(os), c.outliers)
-			}
-			if c.level < store.LevelOutliers && m.asked != 0 {
-				t.Errorf("asked %d times with nothing watched", m.asked)
-			}
-			if c.matcher && c.level >= store.LevelOutliers && m.asked != 6 {
-				t.Errorf("asked %d times for 6 watched requests", m.asked)
-			}
 		})
 	}
 }
