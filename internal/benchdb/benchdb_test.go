@@ -18,7 +18,10 @@ import (
 // addresses and errors, that rows are in time order by the hour, and that the rollups
 // agree with the rows.
 func TestFillShape(t *testing.T) {
-	const rows = 60_000
+	rows := 30_000
+	if raceEnabled {
+		rows = 3000
+	}
 	ctx := context.Background()
 	s, err := sqlite.OpenFile(ctx, ":memory:")
 	if err != nil {
@@ -81,18 +84,20 @@ func TestFillShape(t *testing.T) {
 	if len(instances) != Instances {
 		t.Errorf("%d instances, want %d", len(instances), Instances)
 	}
-	// The skewed draws reach nearly every user and address even at 60k.
-	if len(users) < Users*8/10 || len(users) > Users {
-		t.Errorf("%d users, want most of %d", len(users), Users)
-	}
-	if len(ips) < Addresses*9/10 || len(ips) > Addresses {
-		t.Errorf("%d addresses, want most of %d", len(ips), Addresses)
-	}
-	if rate := float64(errs) / float64(n); rate < ErrorRate*0.7 || rate > ErrorRate*1.3 {
-		t.Errorf("5xx rate %.4f, want about %.3f", rate, ErrorRate)
-	}
-	if share := float64(byEndpoint[Endpoint]) / float64(n); share < 0.15 || share > 0.35 {
-		t.Errorf("%s has %.2f of the requests, want the busiest share (about a quarter)", Endpoint, share)
+	if !raceEnabled { // enough rows for the shares
+		// The skewed draws reach most users and addresses even at 30k.
+		if len(users) < Users*8/10 || len(users) > Users {
+			t.Errorf("%d users, want most of %d", len(users), Users)
+		}
+		if len(ips) < Addresses*9/10 || len(ips) > Addresses {
+			t.Errorf("%d addresses, want most of %d", len(ips), Addresses)
+		}
+		if rate := float64(errs) / float64(n); rate < ErrorRate*0.7 || rate > ErrorRate*1.3 {
+			t.Errorf("5xx rate %.4f, want about %.3f", rate, ErrorRate)
+		}
+		if share := float64(byEndpoint[Endpoint]) / float64(n); share < 0.15 || share > 0.35 {
+			t.Errorf("%s has %.2f of the requests, want the busiest share (about a quarter)", Endpoint, share)
+		}
 	}
 
 	sums, err := s.SumRollups(ctx, store.SumFilter{Service: Service, By: store.ByEndpoint})
@@ -107,7 +112,7 @@ func TestFillShape(t *testing.T) {
 			t.Errorf("%s: rollups count %d, rows %d", r.Endpoint, r.Count, byEndpoint[r.Endpoint])
 		}
 	}
-	if rolled != rows || rolledErrs != int64(errs) {
+	if rolled != int64(rows) || rolledErrs != int64(errs) {
 		t.Errorf("rollups count %d requests and %d errors, rows %d and %d", rolled, rolledErrs, rows, errs)
 	}
 }

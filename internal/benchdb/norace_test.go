@@ -1,0 +1,5 @@
+//go:build !race
+
+package benchdb
+
+const raceEnabled = false
