@@ -15,7 +15,8 @@ const busyRetry = 5
 // waiting): pages and API calls that sum rollups or read raw rows use the
 // service's CPU and database, and the service comes first. Past the queue
 // the answer is 503 with Retry-After, a JSON error for the API and a page
-// otherwise; the settings page counts them.
+// otherwise; the settings page counts them. The read runs on a thread of
+// lower priority (budget.RunNice).
 func (s *Server) heavy(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request, u *login) error {
 		release, err := s.budget.Acquire(r.Context())
@@ -27,6 +28,9 @@ func (s *Server) heavy(h handler) handler {
 			return err // the client went away
 		}
 		defer release()
-		return h(w, r, u)
+		// At a lower priority than the service's threads: the operating
+		// system gives the service the CPU first.
+		budget.RunNice(func() { err = h(w, r, u) })
+		return err
 	}
 }
