@@ -62,7 +62,33 @@ func share(p *profile.Profile, fn string) float64 {
 	return float64(in) / float64(total)
 }
 
+// TestProfilerAttributesSamplesToEndpointAndFunction serves three requests
+// of each endpoint at level 3. The sampler is itself a goroutine: on a
+// machine loaded far beyond its cores it can be kept off the CPU for the
+// whole of an endpoint's 150ms requests, leaving that endpoint with no
+// profile at all. That case alone is measured again, up to three times;
+// every other check fails at once.
 func TestProfilerAttributesSamplesToEndpointAndFunction(t *testing.T) {
+	const attempts = 3
+	var profiles map[string]*profile.Profile
+	var data []byte
+	for attempt := 1; ; attempt++ {
+		profiles, data = profileBothEndpoints(t)
+		if t.Failed() || (profiles["GET /cpu"] != nil && profiles["GET /sleep"] != nil) {
+			break
+		}
+		if attempt == attempts {
+			t.Fatalf("in %d attempts, profiles for %d endpoints, want GET /cpu and GET /sleep", attempts, len(profiles))
+		}
+		t.Logf("attempt %d: profiles for %d endpoints; serving again", attempt, len(profiles))
+	}
+	checkProfiles(t, profiles, data)
+}
+
+// profileBothEndpoints serves three requests of GET /cpu and GET /sleep at
+// level 3 and returns the stored profiles by endpoint, with GET /cpu's
+// encoded profile.
+func profileBothEndpoints(t *testing.T) (map[string]*profile.Profile, []byte) {
 	s := memStore(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cpu", cpuBoundHandler)
@@ -100,10 +126,13 @@ func TestProfilerAttributesSamplesToEndpointAndFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return profiles, data
+}
+
+// checkProfiles checks that each endpoint's samples are its own handler's,
+// and that go tool pprof reads the stored profile.
+func checkProfiles(t *testing.T, profiles map[string]*profile.Profile, data []byte) {
 	cpu, sleep := profiles["GET /cpu"], profiles["GET /sleep"]
-	if cpu == nil || sleep == nil {
-		t.Fatalf("profiles for %d endpoints, want GET /cpu and GET /sleep", len(profiles))
-	}
 	if got := share(cpu, ".cpuBoundHandler"); got < 0.8 {
 		t.Errorf("cpuBoundHandler has %.0f%% of GET /cpu's wall time, want most", got*100)
 	}
