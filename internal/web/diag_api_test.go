@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -245,7 +246,13 @@ func FuzzAPIParameters(f *testing.F) {
 	f.Fuzz(func(t *testing.T, path, query string) {
 		for _, p := range []string{"outliers", "outlier", "errors", "profiles", "profile", "profile.pb.gz", "profile/compare"} {
 			u := &url.URL{Path: "/dashboard/api/" + p, RawQuery: query}
-			resp, err := c.c.Get(fx.ts.URL + u.String())
+			req, err := http.NewRequest(http.MethodGet, fx.ts.URL+u.String(), nil)
+			if err != nil {
+				// A query with control characters cannot be sent in a
+				// request line at all: no client can reach the API with it.
+				t.Skipf("not a sendable query: %v", err)
+			}
+			resp, err := c.c.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
