@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-monitoring-dashboard/dashboard"
+	"github.com/go-monitoring-dashboard/dashboard/internal/hotbench"
 	"github.com/go-monitoring-dashboard/dashboard/store"
 	"github.com/go-monitoring-dashboard/dashboard/store/sqlite"
 )
@@ -104,24 +105,14 @@ func (w *DiscardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *DiscardWriter) WriteHeader(int)             {}
 
 // DiscardStore accepts batches and forgets them, so that a benchmark
-// measures the request path and not the database. The embedded store
-// keeps the rest (the UI's users and settings).
-type DiscardStore struct{ store.Store }
-
-func (DiscardStore) Write(context.Context, *store.Batch) error { return nil }
-func (DiscardStore) Endpoints(context.Context, string) ([]store.Endpoint, error) {
-	return nil, nil
-}
-func (DiscardStore) SetLevel(context.Context, string, string, int) error  { return nil }
-func (DiscardStore) Close() error                                         { return nil }
-func (DiscardStore) WriteOutliers(context.Context, []store.Outlier) error { return nil }
-func (DiscardStore) WritePanics(context.Context, []store.Panic) error     { return nil }
-func (DiscardStore) WriteProfiles(context.Context, []store.Profile) error { return nil }
+// measures the request path and not the database: the root package's
+// benchmarks use the same one.
+type DiscardStore = hotbench.DiscardStore
 
 // BenchConfig is a configuration for benchmarks: a discarding store and a
 // queue long enough that the recorder keeps up.
 func BenchConfig(tb testing.TB) dashboard.Config {
-	c := Config(DiscardStore{MemStore(tb)})
+	c := Config(DiscardStore{Store: MemStore(tb)})
 	c.Settings = map[string]string{"QUEUE_SIZE": "100000"}
 	return c
 }
@@ -130,7 +121,7 @@ func BenchConfig(tb testing.TB) dashboard.Config {
 // testing.AllocsPerRun counts those of every goroutine, so the recorder
 // must not write a batch while it counts.
 func AllocConfig(tb testing.TB) dashboard.Config {
-	c := Config(DiscardStore{MemStore(tb)})
+	c := Config(DiscardStore{Store: MemStore(tb)})
 	c.Settings = map[string]string{"QUEUE_SIZE": "100000", "BATCH_SIZE": "100000", "FLUSH_INTERVAL": "1h"}
 	return c
 }
